@@ -1,0 +1,36 @@
+import datetime as dt
+from typing import Any
+
+from docket.audit.services import audit_record, service
+from docket.campaigns.models import Campaign
+from docket.core.errors import FieldError, InvalidInput
+from docket.offices.models import Office
+from docket.officers.models import Role
+from docket.officers.permissions import require_role
+
+
+@service
+def campaign_create(
+    *, actor: Any, slug: str, name: str, starts_on: dt.date, ends_on: dt.date, focus_areas: list[str],
+    offices: list[Office], now: dt.datetime, name_en: str = "",
+) -> Campaign:
+    """A campaign is launched by an office head for their office and offices below it."""
+    require_role(actor, Role.OFFICE_HEAD, doing="Launching a campaign")
+    errors = []
+    if ends_on < starts_on:
+        errors.append(FieldError("ends_on", "the campaign ends before it starts"))
+    if Campaign.objects.filter(slug=slug).exists():
+        errors.append(FieldError("slug", f"a campaign {slug!r} exists"))
+    for office in offices:
+        if not actor.office.contains(office):
+            errors.append(FieldError("offices", f"{office} is outside your jurisdiction"))
+    if errors:
+        raise InvalidInput(errors)
+    campaign = Campaign.objects.create(
+        slug=slug, name=name, name_en=name_en, starts_on=starts_on, ends_on=ends_on,
+        focus_areas=focus_areas, lead_office=actor.office,
+    )
+    campaign.offices.set(offices)
+    audit_record(actor=actor, action="campaign.create", obj=campaign, now=now,
+                 detail={"slug": slug, "offices": [o.code for o in offices]})
+    return campaign

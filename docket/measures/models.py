@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from docket.measures.types import Authority, MeasureType
+from docket.offices.scoping import ScopedManager
+
+
+class Verification(models.TextChoices):
+    COMPLIED = "complied", _("Complied")
+    NOT_COMPLIED = "not_complied", _("Not complied")
+
+
+class Measure(models.Model):
+    """A measure taken by an office on a date: the unit the published figures count."""
+
+    office = models.ForeignKey("offices.Office", verbose_name=_("office"), on_delete=models.PROTECT,
+                               related_name="measures")
+    type = models.CharField(_("type"), max_length=24, choices=MeasureType.choices)
+    taken_on = models.DateField(_("taken on"))
+    case = models.ForeignKey("cases.Case", verbose_name=_("case"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="measures")
+    clue = models.ForeignKey("clues.Clue", verbose_name=_("clue"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="measures")
+    subjects = models.ManyToManyField("subjects.Subject", through="MeasureTarget", verbose_name=_("aimed at"),
+                                      related_name="measures")
+    # The platform an account-closure order is addressed to (it reports back what it closed).
+    addressee = models.ForeignKey("subjects.Subject", verbose_name=_("addressed to"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="orders_received")
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    authority = models.CharField(_("other authority"), max_length=20, choices=Authority.choices, blank=True)
+    to_office = models.ForeignKey("offices.Office", verbose_name=_("to office"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="transfers_received")
+    receipt_on = models.DateField(_("receipt on"), null=True, blank=True)
+    receipt_ref = models.CharField(_("receipt reference"), max_length=100, blank=True)
+    confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
+    confirmation = models.CharField(_("confirmation"), max_length=300, blank=True)
+    verified_on = models.DateField(_("verified on"), null=True, blank=True)
+    verification = models.CharField(_("verification"), max_length=16, choices=Verification.choices, blank=True)
+    escalated = models.BooleanField(_("escalated"), default=False)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    campaigns = models.ManyToManyField("campaigns.Campaign", verbose_name=_("campaigns"), blank=True,
+                                       related_name="measures")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"))
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["-taken_on", "-id"]
+        indexes = [models.Index(fields=["office", "taken_on", "type"], name="measure_office_day_type")]
+        constraints = [
+            models.CheckConstraint(name="measure_amount_positive",
+                                   condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="measure_period_ordered",
+                condition=models.Q(starts_on__isnull=True) | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+            ),
+            models.CheckConstraint(
+                name="measure_transfer_has_destination",
+                condition=~models.Q(type="transfer") | ~models.Q(authority="") | models.Q(to_office__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.taken_on} ({self.office.code})"
+
+
+class TargetStatus(models.TextChoices):
+    ORDERED = "ordered", _("Ordered")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused by the platform")
+
+
+class MeasureTarget(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="measure_targets")
+    status = models.CharField(_("status"), max_length=8, choices=TargetStatus.choices, default=TargetStatus.ORDERED)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    jurisdiction_field = "measure__office"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("measure target")
+        verbose_name_plural = _("measure targets")
+        constraints = [models.UniqueConstraint(fields=["measure", "subject"], name="measure_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.measure_id} → {self.subject_id}"
+
+
+class FinePayment(models.Model):
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2)
+    reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    jurisdiction_field = "measure__office"
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("fine payment")
+        verbose_name_plural = _("fine payments")
+        constraints = [models.CheckConstraint(name="payment_amount_positive", condition=models.Q(amount__gt=0))]
+
+    def __str__(self) -> str:
+        return f"{self.amount} on {self.paid_on}"

@@ -1,0 +1,87 @@
+"""What each measure type is: what it may be aimed at, what it must carry, whether it is a penalty."""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from docket.subjects.models import Kind
+
+
+class MeasureType(models.TextChoices):
+    INTERVIEW = "interview", _("Regulatory interview")
+    WARNING = "warning", _("Warning")
+    FINE = "fine", _("Fine")
+    CONFISCATION = "confiscation", _("Confiscation of illegal gains")
+    RECTIFICATION_ORDER = "rectification_order", _("Order to rectify within a time limit")
+    SUSPENSION = "suspension", _("Suspension of functions or updates")
+    APP_REMOVAL = "app_removal", _("Removal of an app from stores")
+    MINI_PROGRAM_SHUTDOWN = "mini_program_shutdown", _("Shutdown of a mini program")
+    LICENCE_CANCELLATION = "licence_cancellation", _("Cancellation of a licence or filing")
+    WEBSITE_CLOSURE = "website_closure", _("Closure of a website")
+    ACCOUNT_CLOSURE_ORDER = "account_closure_order", _("Order to a platform to close accounts")
+    RESPONSIBLE_PERSON = "responsible_person", _("Dealing with responsible persons")
+    PUBLIC_NOTICE = "public_notice", _("Public notice")
+    TRANSFER = "transfer", _("Transfer of a clue or case")
+
+
+ALL_KINDS = frozenset(Kind.values)
+NOT_PERSON = ALL_KINDS - {Kind.RESPONSIBLE_PERSON}
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    kinds: frozenset[str]
+    # An administrative penalty: only a case decision imposes it.
+    penalty: bool = False
+    amount: bool = False
+    due_date: bool = False
+    period: bool = False
+    # Carried out by a third party (store, host platform, telecom regulator) who must confirm it.
+    confirmation: bool = False
+    min_subjects: int = 1
+    details: tuple[str, ...] = field(default_factory=tuple)
+
+
+SPECS: dict[str, MeasureSpec] = {
+    MeasureType.INTERVIEW: MeasureSpec(
+        frozenset({Kind.ORGANISATION, Kind.WEBSITE, Kind.APP}),
+        details=("reason", "time", "place", "attendees", "minutes", "commitments", "follow_up"),
+    ),
+    MeasureType.WARNING: MeasureSpec(NOT_PERSON, penalty=True),
+    MeasureType.FINE: MeasureSpec(ALL_KINDS, penalty=True, amount=True),
+    MeasureType.CONFISCATION: MeasureSpec(NOT_PERSON, penalty=True, amount=True),
+    MeasureType.RECTIFICATION_ORDER: MeasureSpec(NOT_PERSON, due_date=True, details=("requirements",)),
+    MeasureType.SUSPENSION: MeasureSpec(
+        frozenset({Kind.ORGANISATION, Kind.WEBSITE, Kind.APP, Kind.MINI_PROGRAM}), period=True,
+        details=("functions",),
+    ),
+    MeasureType.APP_REMOVAL: MeasureSpec(frozenset({Kind.APP}), confirmation=True, details=("stores",)),
+    MeasureType.MINI_PROGRAM_SHUTDOWN: MeasureSpec(frozenset({Kind.MINI_PROGRAM}), confirmation=True),
+    MeasureType.LICENCE_CANCELLATION: MeasureSpec(
+        frozenset({Kind.WEBSITE, Kind.ORGANISATION}), penalty=True, confirmation=True
+    ),
+    MeasureType.WEBSITE_CLOSURE: MeasureSpec(frozenset({Kind.WEBSITE}), confirmation=True),
+    MeasureType.ACCOUNT_CLOSURE_ORDER: MeasureSpec(
+        frozenset({Kind.ACCOUNT, Kind.LIVE_ROOM, Kind.STORE, Kind.GROUP}), details=("grounds",)
+    ),
+    MeasureType.RESPONSIBLE_PERSON: MeasureSpec(frozenset({Kind.RESPONSIBLE_PERSON}), details=("action",)),
+    MeasureType.PUBLIC_NOTICE: MeasureSpec(ALL_KINDS, details=("channel",)),
+    MeasureType.TRANSFER: MeasureSpec(ALL_KINDS, min_subjects=0, details=("reason",)),
+}
+
+PENALTY_TYPES = frozenset(k for k, s in SPECS.items() if s.penalty)
+# What a case decision may impose besides penalties (orders that accompany a penalty decision).
+DECISION_TYPES = PENALTY_TYPES | {
+    MeasureType.RECTIFICATION_ORDER, MeasureType.SUSPENSION, MeasureType.APP_REMOVAL,
+    MeasureType.MINI_PROGRAM_SHUTDOWN, MeasureType.WEBSITE_CLOSURE, MeasureType.RESPONSIBLE_PERSON,
+    MeasureType.PUBLIC_NOTICE, MeasureType.ACCOUNT_CLOSURE_ORDER,
+}
+
+
+class Authority(models.TextChoices):
+    TELECOM = "telecom", _("Telecom regulator")
+    PUBLIC_SECURITY = "public_security", _("Public security")
+    MARKET = "market", _("Market regulator")
+    PROCURATORATE = "procuratorate", _("Procuratorate / judicial authority")
+    OTHER = "other", _("Other authority")

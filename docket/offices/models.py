@@ -1,0 +1,53 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
+    COUNTY = "county", _("County")
+
+
+class Office(models.Model):
+    """An enforcement office. Its jurisdiction is its subtree, found by the materialised ``path``."""
+
+    code = models.CharField(_("division code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent office"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # "/000000/330000/330100/": a prefix match finds the whole subtree in one indexed query.
+    path = models.CharField(_("path"), max_length=255, unique=True, editable=False)
+    time_zone = models.CharField(_("time zone"), max_length=64, default=settings.DOCKET_DEFAULT_OFFICE_TZ)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                name="office_root_is_national",
+                condition=(models.Q(parent__isnull=True) & models.Q(level="national"))
+                | (models.Q(parent__isnull=False) & ~models.Q(level="national")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def contains(self, other: "Office") -> bool:
+        """True when ``other`` is this office or lies below it."""
+        return other.path.startswith(self.path)
+
+    def is_above(self, other: "Office") -> bool:
+        return other.path.startswith(self.path) and other.pk != self.pk
+
+    def ancestors(self) -> models.QuerySet["Office"]:
+        codes = [c for c in self.path.strip("/").split("/") if c]
+        return Office.objects.filter(code__in=codes[:-1]).order_by("path")

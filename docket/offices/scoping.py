@@ -1,0 +1,60 @@
+"""The one scoping path. Every query of jurisdiction-bound objects goes through ``visible_to``.
+
+An object outside the actor's jurisdiction does not exist for that actor: it is absent from lists,
+searches, counts, reports and exports, and fetching it by id raises NotFound, exactly as for an id
+that was never used.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+
+from docket.core.errors import NotFound
+
+if TYPE_CHECKING:
+    from docket.offices.models import Office
+
+M = TypeVar("M", bound=models.Model)
+
+# Roles that read case-level records of their jurisdiction. Statisticians read aggregates only,
+# administrators manage the system, platforms see only what is addressed to them.
+CASE_READER_ROLES = frozenset({"case_officer", "office_head", "legal_reviewer", "inspector"})
+
+
+def actor_office(actor: Any) -> Office | None:
+    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return None
+    return getattr(actor, "office", None)
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    """Models using it name their office field in ``jurisdiction_field`` (default ``office``)."""
+
+    def visible_to(self, actor: Any) -> ScopedQuerySet[M]:
+        office = actor_office(actor)
+        readers = getattr(self.model, "readers", CASE_READER_ROLES)
+        if office is None or (readers and not actor.has_role(*readers)):
+            return self.none()
+        field = getattr(self.model, "jurisdiction_field", "office")
+        return self.filter(**{f"{field}__path__startswith": office.path})
+
+    def within(self, office: Office) -> ScopedQuerySet[M]:
+        """Objects of an office's subtree, for aggregate readers that act for an office."""
+        field = getattr(self.model, "jurisdiction_field", "office")
+        return self.filter(**{f"{field}__path__startswith": office.path})
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def get_visible(queryset: ScopedQuerySet[M], actor: Any, **lookup: Any) -> M:
+    """Fetch one object through the jurisdiction, or NotFound (audited as a refused access)."""
+    try:
+        return queryset.visible_to(actor).get(**lookup)
+    except queryset.model.DoesNotExist:
+        from docket.audit.services import audit_denial
+
+        audit_denial(actor=actor, action=f"{queryset.model._meta.label_lower}.read", detail=lookup)
+        raise NotFound(f"{queryset.model._meta.verbose_name} not found") from None

@@ -1,0 +1,70 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    WEBSITE = "website", _("Website")
+    APP = "app", _("Mobile app")
+    MINI_PROGRAM = "mini_program", _("Mini program")
+    ACCOUNT = "account", _("Account")
+    LIVE_ROOM = "live_room", _("Live room")
+    STORE = "store", _("Store")
+    GROUP = "group", _("Group")
+    RESPONSIBLE_PERSON = "responsible_person", _("Responsible person")
+
+
+# Kinds that exist only on a platform: their identifier is unique within that platform.
+ON_PLATFORM = frozenset({Kind.MINI_PROGRAM, Kind.ACCOUNT, Kind.LIVE_ROOM, Kind.STORE, Kind.GROUP})
+
+
+class AccountType(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    ORGANISATION = "organisation", _("Organisation")
+    SELF_MEDIA = "self_media", _("Self-media")
+
+
+class Subject(models.Model):
+    """Anything a measure can be aimed at, identified by (kind, platform, identifier)."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    # Normalised on input: a USCC in capitals, a domain in IDNA form, a package id as listed, ...
+    identifier = models.CharField(_("identifier"), max_length=200)
+    platform = models.CharField(_("platform"), max_length=40, blank=True, default="")
+    operator = models.ForeignKey(
+        "self", verbose_name=_("operator"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="operates",
+    )
+    legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
+    icp_number = models.CharField(_("ICP filing number"), max_length=40, blank=True)
+    licence_number = models.CharField(_("value-added telecom licence"), max_length=40, blank=True)
+    stores = models.JSONField(_("app stores"), default=list, blank=True)
+    account_type = models.CharField(_("account type"), max_length=16, choices=AccountType.choices, blank=True)
+    handle = models.CharField(_("handle"), max_length=200, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("subject")
+        verbose_name_plural = _("subjects")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "platform", "identifier"], name="subject_identity_unique"),
+            models.CheckConstraint(
+                name="subject_platform_only_on_platforms",
+                condition=models.Q(kind__in=sorted(ON_PLATFORM)) & ~models.Q(platform="")
+                | ~models.Q(kind__in=sorted(ON_PLATFORM)) & models.Q(platform=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"@{self.platform}" if self.platform else ""
+        return f"{self.name} [{self.get_kind_display()} {self.display_identifier}{where}]"
+
+    @property
+    def display_identifier(self) -> str:
+        # Personal identity numbers are shown masked everywhere (data minimisation).
+        if self.kind == Kind.RESPONSIBLE_PERSON and len(self.identifier) > 8:
+            return self.identifier[:4] + "*" * (len(self.identifier) - 8) + self.identifier[-4:]
+        return self.identifier

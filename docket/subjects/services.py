@@ -1,0 +1,227 @@
+import csv
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from docket.audit.services import audit_record, service
+from docket.core.errors import FieldError, InvalidInput
+from docket.officers.models import CASE_READERS, Role
+from docket.officers.permissions import require_role
+from docket.subjects.models import AccountType, Kind, Subject
+from docket.subjects.validators import (
+    InvalidIdentifier,
+    normalise_icp_filing,
+    normalise_icp_licence,
+    normalise_identifier,
+    normalise_uscc,
+)
+
+REGISTRARS = (*CASE_READERS, Role.ADMINISTRATOR)
+
+# Columns of `docket import subjects`; README documents each.
+REQUIRED_COLUMNS = ("kind", "name", "identifier")
+OPTIONAL_COLUMNS = (
+    "platform", "operator", "legal_representative", "icp_number", "licence_number", "stores",
+    "account_type", "handle", "position",
+)
+
+
+def _clean(kind: str, data: dict[str, str], row: int | None) -> tuple[dict[str, Any], list[FieldError]]:
+    """Validate one subject's fields. Returns the normalised values and every error found."""
+    errors: list[FieldError] = []
+    out: dict[str, Any] = {}
+    if kind not in Kind.values:
+        return out, [FieldError("kind", f"unknown kind {kind!r}; one of {', '.join(Kind.values)}", row)]
+    out["kind"] = kind
+    name = (data.get("name") or "").strip()
+    if not name:
+        errors.append(FieldError("name", "required", row))
+    elif len(name) > 300:
+        errors.append(FieldError("name", "at most 300 characters", row))
+    out["name"] = name
+    try:
+        out["identifier"], out["platform"] = normalise_identifier(
+            kind, data.get("identifier", ""), data.get("platform", "") or ""
+        )
+    except InvalidIdentifier as exc:
+        field = "platform" if "platform" in str(exc) and data.get("identifier") else "identifier"
+        errors.append(FieldError(field, str(exc), row))
+    for field, fn, kinds in (
+        ("icp_number", normalise_icp_filing, {Kind.WEBSITE}),
+        ("licence_number", normalise_icp_licence, {Kind.WEBSITE, Kind.ORGANISATION}),
+    ):
+        value = (data.get(field) or "").strip()
+        if value:
+            if kind not in kinds:
+                errors.append(FieldError(field, f"only for {', '.join(sorted(kinds))}", row))
+                continue
+            try:
+                out[field] = fn(value)
+            except InvalidIdentifier as exc:
+                errors.append(FieldError(field, str(exc), row))
+    operator = (data.get("operator") or "").strip()
+    if operator:
+        if kind == Kind.ORGANISATION:
+            errors.append(FieldError("operator", "an organisation has no operator", row))
+        else:
+            try:
+                out["operator"] = normalise_uscc(operator)
+            except InvalidIdentifier as exc:
+                errors.append(FieldError("operator", str(exc), row))
+    stores = (data.get("stores") or "").strip()
+    if stores:
+        if kind != Kind.APP:
+            errors.append(FieldError("stores", "only for apps", row))
+        else:
+            out["stores"] = [s.strip() for s in stores.split(";") if s.strip()]
+    account_type = (data.get("account_type") or "").strip()
+    if account_type:
+        if kind != Kind.ACCOUNT:
+            errors.append(FieldError("account_type", "only for accounts", row))
+        elif account_type not in AccountType.values:
+            errors.append(FieldError("account_type", f"one of {', '.join(AccountType.values)}", row))
+        else:
+            out["account_type"] = account_type
+    for field, limit in (("legal_representative", 100), ("handle", 200), ("position", 100)):
+        value = (data.get(field) or "").strip()
+        if len(value) > limit:
+            errors.append(FieldError(field, f"at most {limit} characters", row))
+        elif value:
+            out[field] = value
+    return out, errors
+
+
+def _operators(identifiers: Iterable[str]) -> dict[str, int]:
+    ids = set(identifiers)
+    found: dict[str, int] = {}
+    chunk = list(ids)
+    for i in range(0, len(chunk), 500):
+        found.update(
+            Subject.objects.filter(kind=Kind.ORGANISATION, platform="", identifier__in=chunk[i : i + 500])
+            .values_list("identifier", "id")
+        )
+    return found
+
+
+@service
+def subject_register(*, actor: Any, kind: str, now: dt.datetime, **fields: str) -> tuple[Subject, bool]:
+    """Register a subject, or return the one already registered under the same identity."""
+    require_role(actor, *REGISTRARS, doing="Registering subjects")
+    data, errors = _clean(kind, fields, None)
+    if errors:
+        raise InvalidInput(errors)
+    existing = Subject.objects.filter(
+        kind=data["kind"], platform=data["platform"], identifier=data["identifier"]
+    ).first()
+    if existing is not None:
+        return existing, False
+    operator_code = data.pop("operator", None)
+    if operator_code:
+        operator_id = _operators([operator_code]).get(operator_code)
+        if operator_id is None:
+            raise InvalidInput(FieldError("operator", f"no organisation {operator_code} is registered"))
+        data["operator_id"] = operator_id
+    subject = Subject.objects.create(**data)
+    audit_record(actor=actor, action="subject.register", obj=subject,
+                 detail={"kind": kind, "identifier": subject.display_identifier}, now=now)
+    return subject, True
+
+
+def subjects_import(
+    *, actor: Any, data: bytes, now: dt.datetime, progress: Any = None, system: bool = False
+) -> dict[str, int]:
+    """Import a CSV of subjects, all or nothing. Raises InvalidInput listing every bad row."""
+    if not system:
+        require_role(actor, *REGISTRARS, doing="Importing subjects")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(FieldError("file", f"not UTF-8 text (byte {exc.start})")) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if missing or unknown:
+        errs = [FieldError(c, "required column missing", 1) for c in missing]
+        errs += [FieldError(c, "unknown column", 1) for c in unknown]
+        raise InvalidInput(errs)
+    reader.fieldnames = header
+    errors: list[FieldError] = []
+    rows: list[tuple[int, dict[str, Any]]] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for rownum, raw in enumerate(reader, start=2):
+        if None in raw:
+            errors.append(FieldError("row", "more fields than the header has", rownum))
+            continue
+        kind = (raw.get("kind") or "").strip()
+        clean, errs = _clean(kind, raw, rownum)
+        if errs:
+            errors.extend(errs)
+        else:
+            key = (clean["kind"], clean["platform"], clean["identifier"])
+            if key in seen:
+                errors.append(FieldError("identifier", f"same subject as row {seen[key]}", rownum))
+            else:
+                seen[key] = rownum
+                rows.append((rownum, clean))
+        if progress is not None and rownum % 5000 == 0:
+            progress.update(5000)
+    if errors:
+        raise InvalidInput(errors)
+
+    with transaction.atomic():
+        existing = _existing_keys(seen.keys())
+        new_orgs = {c["identifier"] for _, c in rows if c["kind"] == Kind.ORGANISATION}
+        wanted_ops = {c["operator"] for _, c in rows if "operator" in c}
+        operator_ids = _operators(wanted_ops)
+        for rownum, clean in rows:
+            op = clean.get("operator")
+            if op and op not in operator_ids and op not in new_orgs:
+                errors.append(FieldError("operator", f"no organisation {op} in the file or the registry", rownum))
+        if errors:
+            raise InvalidInput(errors)
+        to_create = [
+            Subject(**{k: v for k, v in c.items() if k != "operator"})
+            for _, c in rows
+            if (c["kind"], c["platform"], c["identifier"]) not in existing
+        ]
+        # Organisations first, so operators named in the same file exist before what they operate.
+        to_create.sort(key=lambda s: s.kind != Kind.ORGANISATION)
+        for i in range(0, len(to_create), 2000):
+            Subject.objects.bulk_create(to_create[i : i + 2000])
+            if progress is not None:
+                progress.update(0)
+        operator_ids.update(_operators(wanted_ops - operator_ids.keys()))
+        links = [
+            (c["kind"], c["platform"], c["identifier"], operator_ids[c["operator"]])
+            for _, c in rows
+            if "operator" in c and (c["kind"], c["platform"], c["identifier"]) not in existing
+        ]
+        if links:
+            ids = _existing_keys({(k, p, i) for k, p, i, _ in links})
+            updates = [Subject(id=ids[(k, p, i)], operator_id=op) for k, p, i, op in links]
+            Subject.objects.bulk_update(updates, ["operator"], batch_size=2000)
+        result = {"rows": len(rows), "created": len(to_create), "matched": len(rows) - len(to_create)}
+        audit_record(
+            actor=actor, action="subject.import", object_type="subjects.subject", now=now,
+            detail={**result, "sha256": hashlib.sha256(data).hexdigest()},
+        )
+    return result
+
+
+def _existing_keys(keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+    """Map identity → id for the keys already registered (queried per kind and platform)."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for kind, platform, ident in keys:
+        groups.setdefault((kind, platform), []).append(ident)
+    found: dict[tuple[str, str, str], int] = {}
+    for (kind, platform), idents in groups.items():
+        for i in range(0, len(idents), 900):
+            qs = Subject.objects.filter(kind=kind, platform=platform, identifier__in=idents[i : i + 900])
+            for ident, pk in qs.values_list("identifier", "id"):
+                found[(kind, platform, ident)] = pk
+    return found
