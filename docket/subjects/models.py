@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from docket.offices.scoping import CASE_READER_ROLES, actor_office
 
 
 class Kind(models.TextChoices):
@@ -24,6 +28,23 @@ class AccountType(models.TextChoices):
     SELF_MEDIA = "self_media", _("Self-media")
 
 
+class SubjectQuerySet(models.QuerySet["Subject"]):
+    def visible_to(self, actor: Any) -> "SubjectQuerySet":
+        """The registry is shared by all offices, but a responsible person (personal data) is seen only by
+        offices with a clue, case or measure about them in their jurisdiction."""
+        office = actor_office(actor)
+        if office is None or not actor.has_role(*CASE_READER_ROLES, "administrator"):
+            return self.none()
+        path = office.path
+        linked = (
+            models.Q(cases__office__path__startswith=path)
+            | models.Q(clues__office__path__startswith=path)
+            | models.Q(measure_targets__measure__office__path__startswith=path)
+        )
+        people = Subject.objects.filter(kind=Kind.RESPONSIBLE_PERSON).filter(linked).values("pk")
+        return self.filter(~models.Q(kind=Kind.RESPONSIBLE_PERSON) | models.Q(pk__in=people))
+
+
 class Subject(models.Model):
     """Anything a measure can be aimed at, identified by (kind, platform, identifier)."""
 
@@ -44,6 +65,8 @@ class Subject(models.Model):
     handle = models.CharField(_("handle"), max_length=200, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = SubjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("subject")

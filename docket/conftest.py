@@ -1,0 +1,28 @@
+import pytest
+
+from docket import testing as t
+from docket.offices.models import Level
+
+
+@pytest.fixture
+def tree(db):
+    """national → Zhejiang → Hangzhou → Xihu, with a sibling province (Guangdong) and city (Ningbo)."""
+    national = t.office("000000", "国家网信办", None, Level.NATIONAL)
+    zj = t.office("330000", "浙江省网信办", national, Level.PROVINCE)
+    hz = t.office("330100", "杭州市网信办", zj, Level.CITY)
+    xh = t.office("330106", "西湖区网信办", hz, Level.COUNTY)
+    nb = t.office("330200", "宁波市网信办", zj, Level.CITY)
+    gd = t.office("440000", "广东省网信办", national, Level.PROVINCE)
+    return type("Tree", (), {"national": national, "zj": zj, "hz": hz, "xh": xh, "nb": nb, "gd": gd})
+
+
+@pytest.fixture
+def team(tree):
+    return t.Team(tree.hz)
+
+
+@pytest.fixture(autouse=True)
+def _plain_http(settings, tmp_path):
+    # The test client speaks plain HTTP; evidence files go to a per-test folder.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.DOCKET_EVIDENCE_DIR = tmp_path / "evidence"

@@ -1,0 +1,48 @@
+"""Admin for configuration held in data (taxonomies, profiles, calendars): administrators edit, all audited."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from docket.audit.services import audit_record
+from docket.core.admin import is_officer
+
+
+def is_administrator(request: HttpRequest) -> bool:
+    return is_officer(request) and request.user.has_role("administrator")
+
+
+class ConfigAdmin(admin.ModelAdmin):
+    """Readable by every officer; added to and changed by administrators; every save audited.
+
+    The admin wraps each save in a transaction, so the audit entry commits with the change or not at all.
+    """
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_officer(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_officer(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_administrator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_administrator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(actor=request.user, action=f"{obj._meta.label_lower}.{'change' if change else 'add'}",
+                     obj=obj, detail={"fields": sorted(form.changed_data)})
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.has_changed():
+                audit_record(actor=request.user, action=f"{form.instance._meta.label_lower}.related_change",
+                             obj=form.instance, detail={"inline": formset.model._meta.label_lower})
