@@ -30,7 +30,7 @@ from docket.cases.models import (
 from docket.cases.transitions import advance, check_allowed
 from docket.clues.models import Clue, ClueStatus, Source
 from docket.core.dates import local_date
-from docket.core.errors import Denied, FieldError, GateRefused, InvalidInput
+from docket.core.errors import Conflict, Denied, FieldError, GateRefused, InvalidInput
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import SPECS, Authority, MeasureType
 from docket.offices.models import Office
@@ -131,6 +131,11 @@ def case_file(
 ) -> Case:
     """File a case on a clue (立案): approved by the head of the clue's office within the check period."""
     require_role(actor, Role.OFFICE_HEAD, office=clue.office, doing=_("Approving a filing"))
+    # Lock the clue (two approvals of one filing queue here) and the office (case numbers are per office).
+    locked = Clue.objects.select_for_update().get(pk=clue.pk)
+    Office.objects.select_for_update().filter(pk=clue.office_id).first()
+    if locked.status != clue.status:
+        raise Conflict(_("The clue was dealt with by someone else meanwhile; reload it."))
     if clue.status != ClueStatus.OPEN:
         raise GateRefused(_("Clue %(ref)s is already %(status)s.") % {"ref": clue.ref,
                                                                    "status": clue.get_status_display()})
@@ -161,11 +166,8 @@ def case_file(
     )
     case.parties.set(chosen)
     case.campaigns.set(clue.campaigns.all())
-    updated = Clue.objects.filter(pk=clue.pk, status=ClueStatus.OPEN).update(status=ClueStatus.FILED, outcome_on=on)
-    if updated != 1:
-        from docket.core.errors import Conflict
-
-        raise Conflict(_("The clue was dealt with by someone else meanwhile."))
+    Clue.objects.filter(pk=clue.pk).update(status=ClueStatus.FILED, outcome_on=on)
+    clue.status, clue.outcome_on = ClueStatus.FILED, on
     _document(case, DocumentKind.FILING, on, {"title": case.title, "clue": clue.ref, "approved_by": actor.pk})
     _audit(actor, "file", case, now, clue=clue.ref, deadline=limit.due)
     return case
@@ -489,8 +491,6 @@ def decide(
     """The decision (决定), approved by the office head after every step the law requires."""
     require_role(actor, Role.OFFICE_HEAD, office=case.office, doing=_("Approving a decision"))
     if version is not None and version != case.version:
-        from docket.core.errors import Conflict
-
         raise Conflict(_("The case changed since you opened it; reload it and try again."))
     check_allowed(case, "decide")
     errors = []

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +70,7 @@ class OfficerAdmin(UserAdmin):
         if any(f.has_changed() for f in formsets):
             audit_record(actor=request.user, action="officer.roles", obj=form.instance,
                          detail={"roles": sorted(form.instance.roles.values_list("role", flat=True))})
+
+
+# Roles (DESIGN §1) take the place of Django's groups and model permissions.
+admin.site.unregister(Group)

@@ -1,0 +1,46 @@
+"""Procedure steps taken from the admin go through the services: gated and audited."""
+
+from docket import testing as t
+from docket.audit.models import AuditEntry
+from docket.cases.models import Case, State
+
+
+def _post(client, case, action, **data):
+    return client.post("/admin/cases/case/", {"action": action, "_selected_action": [case.pk], "apply": "1", **data},
+                       follow=True)
+
+
+def test_admin_action_runs_the_service(team, client):
+    case = t.drive(team, to=State.FILED)
+    client.force_login(team.head)
+    form = client.post("/admin/cases/case/", {"action": "assign", "_selected_action": [case.pk]})
+    assert form.status_code == 200 and "usernames" in form.content.decode()
+    _post(client, case, "assign", on="2024-03-04", usernames=f"{team.a.username},{team.b.username}")
+    response = _post(client, case, "investigation_start", on="2024-03-04")
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.state == State.INVESTIGATING
+    assert AuditEntry.objects.filter(action="case.investigation_start", object_id=str(case.pk)).exists()
+
+
+def test_refused_admin_action_shows_why_and_changes_nothing(team, client):
+    case = t.drive(team, to=State.FILED)
+    client.force_login(team.head)
+    response = _post(client, case, "investigation_start", on="2024-03-04")
+    assert "two officers" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).state == State.FILED
+    response = _post(client, case, "investigation_start", on="not a date")
+    assert Case.objects.get(pk=case.pk).state == State.FILED
+
+
+def test_admin_pages_render_for_every_model(team, client):
+    t.drive(team, to=State.SERVED)
+    admin = t.officer(team.office, "administrator", "inspector", "office_head")
+    client.force_login(admin)
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    from django.contrib import admin as django_admin
+
+    for model in django_admin.site._registry:
+        url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        assert client.get(url).status_code == 200, url

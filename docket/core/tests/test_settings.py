@@ -1,0 +1,30 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from docket.settings import env_bool, env_int, env_list
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
+    env.update(DOCKET_SECRET_KEY="x" * 64 + "-production-secret-key-that-is-long", DOCKET_DEBUG="0",
+               DOCKET_ALLOWED_HOSTS="docket.example.gov.cn", DOCKET_VAR_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-m", "docket", "check", "--deploy", "--fail-level", "WARNING"],
+                            env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_env_helpers(monkeypatch):
+    monkeypatch.setenv("X_BOOL", "yes")
+    monkeypatch.setenv("X_INT", "12")
+    monkeypatch.setenv("X_LIST", "a, b,,c")
+    assert env_bool("X_BOOL") is True and env_int("X_INT", 1) == 12 and env_list("X_LIST", []) == ["a", "b", "c"]
+    monkeypatch.setenv("X_BOOL", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("X_BOOL")
+    monkeypatch.setenv("X_INT", "twelve")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("X_INT", 1)
