@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.utils import timezone
@@ -15,8 +15,8 @@ from docket.cases.models import Case, State
 from docket.clues.models import Clue, Source
 from docket.clues.services import clue_register
 from docket.evidence.services import evidence_add
-from docket.offices.models import Level, Office
 from docket.officers.models import Officer, OfficerRole, Role
+from docket.offices.models import Level, Office
 from docket.subjects.models import Kind, Subject
 from docket.taxonomy.models import Provision, ViolationCategory
 
@@ -37,8 +37,9 @@ def valid_resident_id(n: int) -> str:
 
 
 def office(code: str, name: str, parent: Office | None, level: str) -> Office:
-    return Office.objects.create(code=code, name=name, level=level, parent=parent,
-                                 path=f"{parent.path if parent else '/'}{code}/")
+    return Office.objects.create(
+        code=code, name=name, level=level, parent=parent, path=f"{parent.path if parent else '/'}{code}/"
+    )
 
 
 class OfficerFactory(factory.django.DjangoModelFactory):
@@ -54,16 +55,16 @@ class OfficerFactory(factory.django.DjangoModelFactory):
     is_staff = True
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+    def roles(self: Any, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
         for role in extracted or []:
             OfficerRole.objects.create(officer=self, role=role)
         self._role_cache = None
 
 
-def officer(office: Office, *roles: str, certified: bool = True, **kw: Any) -> Officer:
+def officer(office: Office | None, *roles: str, certified: bool = True, **kw: Any) -> Officer:
     if not certified:
         kw.update(certificate_number="", certificate_valid_from=None, certificate_valid_until=None)
-    return OfficerFactory(office=office, roles=list(roles), **kw)
+    return cast(Officer, OfficerFactory(office=office, roles=list(roles), **kw))
 
 
 def organisation(n: int | None = None, name: str | None = None) -> Subject:
@@ -77,10 +78,14 @@ def website(domain: str, operator: Subject | None = None) -> Subject:
 
 def taxonomy() -> tuple[ViolationCategory, Provision]:
     provision, _ = Provision.objects.get_or_create(
-        law="中华人民共和国网络安全法", article=68, paragraph=1,
-        defaults={"measures": ["warning", "fine", "confiscation", "suspension", "licence_cancellation",
-                               "website_closure"],
-                  "fine_min": 50000, "fine_max": 500000},
+        law="中华人民共和国网络安全法",
+        article=68,
+        paragraph=1,
+        defaults={
+            "measures": ["warning", "fine", "confiscation", "suspension", "licence_cancellation", "website_closure"],
+            "fine_min": 50000,
+            "fine_max": 500000,
+        },
     )
     category, _ = ViolationCategory.objects.get_or_create(
         version="2023", code="content-management", defaults={"name": "未履行信息内容管理义务"}
@@ -101,14 +106,34 @@ class Team:
         self.chair = officer(office, Role.CASE_OFFICER)
 
 
-def drive(team: Team, *, to: str, party: Subject | None = None, received_on: dt.date = dt.date(2024, 3, 1),
-          fine: str = "100000.00", flags: list[str] | None = None, now: dt.datetime = NOW) -> Case:
+def drive(
+    team: Team,
+    *,
+    to: str,
+    party: Subject | None = None,
+    received_on: dt.date = dt.date(2024, 3, 1),
+    fine: str = "100000.00",
+    flags: list[str] | None = None,
+    now: dt.datetime = NOW,
+) -> Case:
     """Take a new case through the procedure up to state ``to`` (a penalty case with a fine)."""
     party = party or organisation()
-    clue = clue_register(actor=team.a, source=Source.INSPECTION, received_on=received_on,
-                         summary="巡查发现违法信息", subjects=[party], now=now)
-    case = cs.case_file(actor=team.head, clue=clue, title="某平台未履行管理义务案", on=received_on + dt.timedelta(days=3),
-                        now=now, flags=flags)
+    clue = clue_register(
+        actor=team.a,
+        source=Source.INSPECTION,
+        received_on=received_on,
+        summary="巡查发现违法信息",
+        subjects=[party],
+        now=now,
+    )
+    case = cs.case_file(
+        actor=team.head,
+        clue=clue,
+        title="某平台未履行管理义务案",
+        on=received_on + dt.timedelta(days=3),
+        now=now,
+        flags=flags,
+    )
     if to == State.FILED:
         return case
     day = case.filed_on
@@ -118,28 +143,54 @@ def drive(team: Team, *, to: str, party: Subject | None = None, received_on: dt.
         return case
     category, provision = taxonomy()
     cs.violation_set(actor=team.a, case=case, category=category, provisions=[provision], facts="事实", now=now)
-    evidence_add(actor=team.a, case=case, content=f"截图 {case.ref}".encode(), name="shot.txt",
-                 content_type="text/plain", collected_on=day + dt.timedelta(days=1), collectors=[team.a, team.b],
-                 method="远程勘验", description="页面截图", now=now)
+    evidence_add(
+        actor=team.a,
+        case=case,
+        content=f"截图 {case.ref}".encode(),
+        name="shot.txt",
+        content_type="text/plain",
+        collected_on=day + dt.timedelta(days=1),
+        collectors=[team.a, team.b],
+        method="远程勘验",
+        description="页面截图",
+        now=now,
+    )
     penalties = [{"measure": "fine", "subject": party.pk, "amount": fine}]
-    cs.draft_propose(actor=team.a, case=case, outcome="penalty", facts="查明事实", legal_basis="《网络安全法》第六十八条",
-                     discretion="一般", penalties=penalties, now=now)
+    cs.draft_propose(
+        actor=team.a,
+        case=case,
+        outcome="penalty",
+        facts="查明事实",
+        legal_basis="《网络安全法》第六十八条",
+        discretion="一般",
+        penalties=penalties,
+        now=now,
+    )
     if to == State.PROPOSED:
         return case
-    cs.legal_review_record(actor=team.reviewer, case=case, approved=True, opinion="同意", on=day + dt.timedelta(days=10),
-                           now=now)
+    cs.legal_review_record(
+        actor=team.reviewer, case=case, approved=True, opinion="同意", on=day + dt.timedelta(days=10), now=now
+    )
     notice_day = day + dt.timedelta(days=12)
     cs.notice_issue(actor=team.a, case=case, served_on=notice_day, now=now)
     if to == State.NOTIFIED:
         return case
     cs.statement_record(actor=team.a, case=case, content="", waives_hearing=True, recheck="", on=notice_day, now=now)
     decide_day = notice_day + dt.timedelta(days=10)
-    cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="《网络安全法》第六十八条", discretion="一般",
-              on=decide_day, now=now)
+    cs.decide(
+        actor=team.head,
+        case=case,
+        outcome="penalty",
+        legal_basis="《网络安全法》第六十八条",
+        discretion="一般",
+        on=decide_day,
+        now=now,
+    )
     if to == State.DECIDED:
         return case
-    cs.serve(actor=team.a, case=case, served_on=decide_day, method="直接送达", party_present=True, proof="签收回执",
-             now=now)
+    cs.serve(
+        actor=team.a, case=case, served_on=decide_day, method="直接送达", party_present=True, proof="签收回执", now=now
+    )
     return case
 
 

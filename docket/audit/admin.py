@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from docket.audit.models import AuditEntry
-from docket.core.admin import is_officer
+from docket.core.admin import actor_of, is_officer
 from docket.offices.models import Office
 
 
@@ -18,7 +18,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
     def _allowed(self, request: HttpRequest) -> bool:
-        return is_officer(request) and request.user.has_role("inspector", "administrator")
+        return is_officer(request) and actor_of(request).has_role("inspector", "administrator")
 
     def get_queryset(self, request: HttpRequest) -> Any:
         office = getattr(request.user, "office", None)

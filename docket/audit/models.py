@@ -19,8 +19,13 @@ class AuditEntry(models.Model):
     seq = models.BigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time (UTC)"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+", db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     office_code = models.CharField(_("office"), max_length=12, blank=True)
@@ -51,3 +56,6 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
         constraints = [models.CheckConstraint(name="audit_head_single_row", condition=models.Q(id=1))]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

@@ -35,6 +35,9 @@ def audit_chain_verify(*, batch: int = 5000) -> tuple[int, ChainBreak | None]:
             checked += 1
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev_hash):
-        return checked, ChainBreak(expected_seq, None, f"the chain ends at {expected_seq - 1} but its head "
-                                   f"records {head.seq}: entries were deleted from the end")
+        return checked, ChainBreak(
+            expected_seq,
+            None,
+            f"the chain ends at {expected_seq - 1} but its head records {head.seq}: entries were deleted from the end",
+        )
     return checked, None

@@ -30,12 +30,31 @@ def _canonical(value: Any) -> Any:
 
 
 def entry_hash(
-    *, seq: int, at: dt.datetime, actor_id: int | None, actor_name: str, office_code: str, action: str,
-    object_type: str, object_id: str, outcome: str, detail: Any, prev_hash: str,
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor_id: int | None,
+    actor_name: str,
+    office_code: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    outcome: str,
+    detail: Any,
+    prev_hash: str,
 ) -> str:
     payload = [
-        seq, at.astimezone(dt.UTC).isoformat(), actor_id, actor_name, office_code, action,
-        object_type, object_id, outcome, detail, prev_hash,
+        seq,
+        at.astimezone(dt.UTC).isoformat(),
+        actor_id,
+        actor_name,
+        office_code,
+        action,
+        object_type,
+        object_id,
+        outcome,
+        detail,
+        prev_hash,
     ]
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -43,9 +62,17 @@ def entry_hash(
 
 def hash_of(entry: AuditEntry) -> str:
     return entry_hash(
-        seq=entry.seq, at=entry.at, actor_id=entry.actor_id, actor_name=entry.actor_name,
-        office_code=entry.office_code, action=entry.action, object_type=entry.object_type,
-        object_id=entry.object_id, outcome=entry.outcome, detail=entry.detail, prev_hash=entry.prev_hash,
+        seq=entry.seq,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        actor_name=entry.actor_name,
+        office_code=entry.office_code,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        outcome=entry.outcome,
+        detail=entry.detail,
+        prev_hash=entry.prev_hash,
     )
 
 
@@ -81,9 +108,17 @@ def audit_record(
                 raise RuntimeError("audit chain head is missing: run `docket audit verify`")
             head, _created = AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS})
         entry = AuditEntry(
-            seq=head.seq + 1, at=at, actor_id=actor_id, actor_name=actor_name, office_code=office_code,
-            action=action, object_type=object_type, object_id=str(object_id), outcome=outcome,
-            detail=_canonical(detail or {}), prev_hash=head.hash,
+            seq=head.seq + 1,
+            at=at,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            office_code=office_code,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            outcome=outcome,
+            detail=_canonical(detail or {}),
+            prev_hash=head.hash,
         )
         entry.hash = hash_of(entry)
         entry.save(force_insert=True)
@@ -93,7 +128,7 @@ def audit_record(
 
 def audit_denial(*, actor: Any, action: str, detail: dict[str, Any] | None = None, reason: str = "") -> None:
     """Record a refused access. Inside a service it is written after the service's rollback."""
-    info = {"action": action, "detail": {**(detail or {}), **({"reason": reason} if reason else {})}}
+    info: dict[str, Any] = {"action": action, "detail": {**(detail or {}), **({"reason": reason} if reason else {})}}
     if getattr(_state, "depth", 0) > 0:
         pending = getattr(_state, "pending", None)
         if pending is None:
@@ -122,7 +157,10 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
                     pending = [(kwargs.get("actor"), {"action": fn.__name__, "detail": {"reason": str(exc)}})]
                 for actor, info in pending:
                     audit_record(
-                        actor=actor, action=info["action"], outcome=Outcome.DENIED, detail=info["detail"],
+                        actor=actor,
+                        action=info["action"],
+                        outcome=Outcome.DENIED,
+                        detail=info["detail"],
                     )
             raise
         finally:

@@ -11,17 +11,21 @@ class Campaign(models.Model):
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     focus_areas = models.JSONField(_("focus areas"), default=list, blank=True)
-    lead_office = models.ForeignKey("offices.Office", verbose_name=_("lead office"), on_delete=models.PROTECT,
-                                    related_name="+")
-    offices = models.ManyToManyField("offices.Office", verbose_name=_("participating offices"), blank=True,
-                                     related_name="campaigns")
+    lead_office = models.ForeignKey(
+        "offices.Office", verbose_name=_("lead office"), on_delete=models.PROTECT, related_name="+"
+    )
+    offices = models.ManyToManyField(
+        "offices.Office", verbose_name=_("participating offices"), blank=True, related_name="campaigns"
+    )
 
     class Meta:
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(name="campaign_period_ordered", condition=models.Q(ends_on__gte=models.F("starts_on")))
+            models.CheckConstraint(
+                name="campaign_period_ordered", condition=models.Q(ends_on__gte=models.F("starts_on"))
+            )
         ]
 
     def __str__(self) -> str:

@@ -4,15 +4,23 @@ from typing import Any
 from docket.audit.services import audit_record, service
 from docket.campaigns.models import Campaign
 from docket.core.errors import FieldError, InvalidInput
-from docket.offices.models import Office
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
+from docket.offices.models import Office
 
 
 @service
 def campaign_create(
-    *, actor: Any, slug: str, name: str, starts_on: dt.date, ends_on: dt.date, focus_areas: list[str],
-    offices: list[Office], now: dt.datetime, name_en: str = "",
+    *,
+    actor: Any,
+    slug: str,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    focus_areas: list[str],
+    offices: list[Office],
+    now: dt.datetime,
+    name_en: str = "",
 ) -> Campaign:
     """A campaign is launched by an office head for their office and offices below it."""
     require_role(actor, Role.OFFICE_HEAD, doing="Launching a campaign")
@@ -27,10 +35,20 @@ def campaign_create(
     if errors:
         raise InvalidInput(errors)
     campaign = Campaign.objects.create(
-        slug=slug, name=name, name_en=name_en, starts_on=starts_on, ends_on=ends_on,
-        focus_areas=focus_areas, lead_office=actor.office,
+        slug=slug,
+        name=name,
+        name_en=name_en,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        focus_areas=focus_areas,
+        lead_office=actor.office,
     )
     campaign.offices.set(offices)
-    audit_record(actor=actor, action="campaign.create", obj=campaign, now=now,
-                 detail={"slug": slug, "offices": [o.code for o in offices]})
+    audit_record(
+        actor=actor,
+        action="campaign.create",
+        obj=campaign,
+        now=now,
+        detail={"slug": slug, "offices": [o.code for o in offices]},
+    )
     return campaign

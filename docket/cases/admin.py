@@ -15,8 +15,10 @@ from docket.cases.models import (
     Outcome,
     ProcedureRecord,
     Recusal,
-    Step as RecordStep,
     SuspensionReason,
+)
+from docket.cases.models import (
+    Step as RecordStep,
 )
 from docket.core.admin import ScopedAdmin, Step, step_actions
 from docket.core.errors import FieldError, InvalidInput
@@ -41,7 +43,10 @@ class DraftForm(forms.Form):
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False)
     discretion = forms.CharField(label=_("Discretion applied"), widget=forms.Textarea, required=False)
     penalties = forms.CharField(
-        label=_("Measures (JSON list)"), widget=forms.Textarea, required=False, initial="[]",
+        label=_("Measures (JSON list)"),
+        widget=forms.Textarea,
+        required=False,
+        initial="[]",
         help_text=_('e.g. [{"measure": "fine", "subject": 12, "amount": "50000.00"}]'),
     )
 
@@ -98,8 +103,10 @@ class SuspendForm(DateForm):
 
 
 class SuperviseForm(DateForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=[(RecordStep.SUPERVISION, _("Supervision")),
-                                                       (RecordStep.INSTRUCTION, _("Instruction"))])
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(RecordStep.SUPERVISION, _("Supervision")), (RecordStep.INSTRUCTION, _("Instruction"))],
+    )
     instructions = forms.CharField(label=_("Instructions"), widget=forms.Textarea)
     due_on = forms.DateField(label=_("Report back by"), required=False)
 
@@ -113,51 +120,183 @@ def _officers(actor: Any, names: list[str], field: str) -> list[Officer]:
 
 
 STEPS = [
-    Step("assign", _("Assign investigators"), AssignForm, lambda actor, obj, data, now: cs.case_assign(
-        actor=actor, case=obj, on=data["on"], now=now,
-        officers=_officers(actor, [n.strip() for n in data["usernames"].split(",") if n.strip()], "usernames"))),
-    Step("investigation_start", _("Start investigation"), DateForm, lambda actor, obj, data, now:
-         cs.investigation_start(actor=actor, case=obj, on=data["on"], now=now)),
-    Step("draft_propose", _("Draft the decision"), DraftForm, lambda actor, obj, data, now: cs.draft_propose(
-        actor=actor, case=obj, outcome=data["outcome"], facts=data["facts"], legal_basis=data["legal_basis"],
-        discretion=data["discretion"], penalties=data["penalties"], now=now)),
-    Step("legal_review", _("Record legal review"), ReviewForm, lambda actor, obj, data, now:
-         cs.legal_review_record(actor=actor, case=obj, approved=data["approved"], opinion=data["opinion"],
-                                on=data["on"], now=now)),
-    Step("discussion", _("Record collective discussion"), DiscussionForm, lambda actor, obj, data, now:
-         cs.discussion_record(actor=actor, case=obj, attendees=data["attendees"].splitlines(),
-                              minutes=data["minutes"], conclusion=data["conclusion"], on=data["on"], now=now)),
-    Step("notice_issue", _("Serve prior notice"), DateForm, lambda actor, obj, data, now:
-         cs.notice_issue(actor=actor, case=obj, served_on=data["on"], now=now)),
-    Step("statement", _("Record statement and defence"), StatementForm, lambda actor, obj, data, now:
-         cs.statement_record(actor=actor, case=obj, content=data["content"], waives_hearing=data["waives_hearing"],
-                             recheck=data["recheck"], on=data["on"], now=now)),
-    Step("hearing_request", _("Record hearing request"), DateForm, lambda actor, obj, data, now:
-         cs.hearing_request(actor=actor, case=obj, on=data["on"], now=now)),
-    Step("hearing", _("Record hearing"), HearingForm, lambda actor, obj, data, now: cs.hearing_record(
-        actor=actor, case=obj, notified_on=data["notified_on"], held_on=data["held_on"],
-        chair=_officers(actor, [data["chair"]], "chair")[0], record=data["record"], now=now)),
-    Step("decide", _("Approve the decision"), DecideForm, lambda actor, obj, data, now: cs.decide(
-        actor=actor, case=obj, outcome=data["outcome"], legal_basis=data["legal_basis"],
-        discretion=data["discretion"], on=data["on"], now=now)),
-    Step("serve", _("Record service"), ServeForm, lambda actor, obj, data, now: cs.serve(
-        actor=actor, case=obj, served_on=data["on"], method=data["method"], party_present=data["party_present"],
-        proof=data["proof"], now=now)),
-    Step("close", _("Close"), DateForm, lambda actor, obj, data, now: cs.close(actor=actor, case=obj, on=data["on"],
-                                                                            now=now)),
-    Step("archive", _("Archive"), DateForm, lambda actor, obj, data, now: cs.archive(
-        actor=actor, case=obj, on=data["on"], now=now)),
-    Step("dismiss", _("Dismiss / terminate"), ReasonForm, lambda actor, obj, data, now: cs.dismiss(
-        actor=actor, case=obj, reason=data["reason"], on=data["on"], now=now)),
-    Step("clock_suspend", _("Suspend the clock"), SuspendForm, lambda actor, obj, data, now: cs.clock_suspend(
-        actor=actor, case=obj, reason=data["reason"], note=data["note"], starts_on=data["on"], now=now)),
-    Step("clock_resume", _("Resume the clock"), DateForm, lambda actor, obj, data, now: cs.clock_resume(
-        actor=actor, case=obj, ends_on=data["on"], now=now)),
-    Step("decision_extend", _("Extend the decision period"), ReasonForm, lambda actor, obj, data, now:
-         cs.decision_extend(actor=actor, case=obj, reason=data["reason"], on=data["on"], now=now)),
-    Step("supervise", _("Supervise or instruct (higher office)"), SuperviseForm, lambda actor, obj, data, now:
-         cs.case_supervise(actor=actor, case=obj, kind=data["kind"], instructions=data["instructions"],
-                           on=data["on"], due_on=data["due_on"], now=now)),
+    Step(
+        "assign",
+        _("Assign investigators"),
+        AssignForm,
+        lambda actor, obj, data, now: cs.case_assign(
+            actor=actor,
+            case=obj,
+            on=data["on"],
+            now=now,
+            officers=_officers(actor, [n.strip() for n in data["usernames"].split(",") if n.strip()], "usernames"),
+        ),
+    ),
+    Step(
+        "investigation_start",
+        _("Start investigation"),
+        DateForm,
+        lambda actor, obj, data, now: cs.investigation_start(actor=actor, case=obj, on=data["on"], now=now),
+    ),
+    Step(
+        "draft_propose",
+        _("Draft the decision"),
+        DraftForm,
+        lambda actor, obj, data, now: cs.draft_propose(
+            actor=actor,
+            case=obj,
+            outcome=data["outcome"],
+            facts=data["facts"],
+            legal_basis=data["legal_basis"],
+            discretion=data["discretion"],
+            penalties=data["penalties"],
+            now=now,
+        ),
+    ),
+    Step(
+        "legal_review",
+        _("Record legal review"),
+        ReviewForm,
+        lambda actor, obj, data, now: cs.legal_review_record(
+            actor=actor, case=obj, approved=data["approved"], opinion=data["opinion"], on=data["on"], now=now
+        ),
+    ),
+    Step(
+        "discussion",
+        _("Record collective discussion"),
+        DiscussionForm,
+        lambda actor, obj, data, now: cs.discussion_record(
+            actor=actor,
+            case=obj,
+            attendees=data["attendees"].splitlines(),
+            minutes=data["minutes"],
+            conclusion=data["conclusion"],
+            on=data["on"],
+            now=now,
+        ),
+    ),
+    Step(
+        "notice_issue",
+        _("Serve prior notice"),
+        DateForm,
+        lambda actor, obj, data, now: cs.notice_issue(actor=actor, case=obj, served_on=data["on"], now=now),
+    ),
+    Step(
+        "statement",
+        _("Record statement and defence"),
+        StatementForm,
+        lambda actor, obj, data, now: cs.statement_record(
+            actor=actor,
+            case=obj,
+            content=data["content"],
+            waives_hearing=data["waives_hearing"],
+            recheck=data["recheck"],
+            on=data["on"],
+            now=now,
+        ),
+    ),
+    Step(
+        "hearing_request",
+        _("Record hearing request"),
+        DateForm,
+        lambda actor, obj, data, now: cs.hearing_request(actor=actor, case=obj, on=data["on"], now=now),
+    ),
+    Step(
+        "hearing",
+        _("Record hearing"),
+        HearingForm,
+        lambda actor, obj, data, now: cs.hearing_record(
+            actor=actor,
+            case=obj,
+            notified_on=data["notified_on"],
+            held_on=data["held_on"],
+            chair=_officers(actor, [data["chair"]], "chair")[0],
+            record=data["record"],
+            now=now,
+        ),
+    ),
+    Step(
+        "decide",
+        _("Approve the decision"),
+        DecideForm,
+        lambda actor, obj, data, now: cs.decide(
+            actor=actor,
+            case=obj,
+            outcome=data["outcome"],
+            legal_basis=data["legal_basis"],
+            discretion=data["discretion"],
+            on=data["on"],
+            now=now,
+        ),
+    ),
+    Step(
+        "serve",
+        _("Record service"),
+        ServeForm,
+        lambda actor, obj, data, now: cs.serve(
+            actor=actor,
+            case=obj,
+            served_on=data["on"],
+            method=data["method"],
+            party_present=data["party_present"],
+            proof=data["proof"],
+            now=now,
+        ),
+    ),
+    Step(
+        "close",
+        _("Close"),
+        DateForm,
+        lambda actor, obj, data, now: cs.close(actor=actor, case=obj, on=data["on"], now=now),
+    ),
+    Step(
+        "archive",
+        _("Archive"),
+        DateForm,
+        lambda actor, obj, data, now: cs.archive(actor=actor, case=obj, on=data["on"], now=now),
+    ),
+    Step(
+        "dismiss",
+        _("Dismiss / terminate"),
+        ReasonForm,
+        lambda actor, obj, data, now: cs.dismiss(actor=actor, case=obj, reason=data["reason"], on=data["on"], now=now),
+    ),
+    Step(
+        "clock_suspend",
+        _("Suspend the clock"),
+        SuspendForm,
+        lambda actor, obj, data, now: cs.clock_suspend(
+            actor=actor, case=obj, reason=data["reason"], note=data["note"], starts_on=data["on"], now=now
+        ),
+    ),
+    Step(
+        "clock_resume",
+        _("Resume the clock"),
+        DateForm,
+        lambda actor, obj, data, now: cs.clock_resume(actor=actor, case=obj, ends_on=data["on"], now=now),
+    ),
+    Step(
+        "decision_extend",
+        _("Extend the decision period"),
+        ReasonForm,
+        lambda actor, obj, data, now: cs.decision_extend(
+            actor=actor, case=obj, reason=data["reason"], on=data["on"], now=now
+        ),
+    ),
+    Step(
+        "supervise",
+        _("Supervise or instruct (higher office)"),
+        SuperviseForm,
+        lambda actor, obj, data, now: cs.case_supervise(
+            actor=actor,
+            case=obj,
+            kind=data["kind"],
+            instructions=data["instructions"],
+            on=data["on"],
+            due_on=data["due_on"],
+            now=now,
+        ),
+    ),
 ]
 
 
@@ -174,8 +313,8 @@ class RecordInline(admin.TabularInline):
 
 class AssignmentInline(RecordInline):
     model = Assignment  # type: ignore[assignment]
-    fields = ("officer", "assigned_on", "active")
-    readonly_fields = fields
+    fields = ("officer", "assigned_on", "active")  # type: ignore[assignment]
+    readonly_fields = fields  # type: ignore[assignment]
 
 
 @admin.register(Case)
@@ -190,6 +329,14 @@ class CaseAdmin(ScopedAdmin):
 
 
 for model in (Assignment, Recusal, CaseViolation, ClockSuspension, ProcedureRecord, Document):
-    admin.site.register(model, type(f"{model.__name__}Admin", (ScopedAdmin,), {
-        "list_display": ("__str__", "case"), "select_related": ("case",),
-    }))
+    admin.site.register(
+        model,
+        type(
+            f"{model.__name__}Admin",
+            (ScopedAdmin,),
+            {
+                "list_display": ("__str__", "case"),
+                "select_related": ("case",),
+            },
+        ),
+    )

@@ -36,24 +36,29 @@ class Flag(models.TextChoices):
 
 
 class Case(models.Model):
-    office = models.ForeignKey("offices.Office", verbose_name=_("office"), on_delete=models.PROTECT,
-                               related_name="cases")
+    office = models.ForeignKey(
+        "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="cases"
+    )
     ref = models.CharField(_("reference"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=300)
-    clue = models.ForeignKey("clues.Clue", verbose_name=_("clue"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="cases")
-    profile = models.ForeignKey("workdays.ProcedureProfile", verbose_name=_("procedure profile"),
-                                on_delete=models.PROTECT, related_name="+")
+    clue = models.ForeignKey(
+        "clues.Clue", verbose_name=_("clue"), null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    profile = models.ForeignKey(
+        "workdays.ProcedureProfile", verbose_name=_("procedure profile"), on_delete=models.PROTECT, related_name="+"
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.FILED)
     # Bumped by every change, so a stale form or a concurrent approval is refused as a conflict.
     version = models.PositiveIntegerField(default=1)
     parties = models.ManyToManyField("subjects.Subject", verbose_name=_("parties"), related_name="cases")
-    campaigns = models.ManyToManyField("campaigns.Campaign", verbose_name=_("campaigns"), blank=True,
-                                       related_name="cases")
+    campaigns = models.ManyToManyField(
+        "campaigns.Campaign", verbose_name=_("campaigns"), blank=True, related_name="cases"
+    )
     flags = models.JSONField(_("flags"), default=list, blank=True)
     filed_on = models.DateField(_("filed on"))
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filing approved by"),
-                                 on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filing approved by"), on_delete=models.PROTECT, related_name="+"
+    )
     decision_extended = models.BooleanField(_("decision period extended"), default=False)
     # The draft decision (what legal review, discussion and prior notice look at).
     proposed_outcome = models.CharField(_("proposed outcome"), max_length=20, choices=Outcome.choices, blank=True)
@@ -67,8 +72,14 @@ class Case(models.Model):
     decision_outcome = models.CharField(_("decision"), max_length=20, choices=Outcome.choices, blank=True)
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decision approved by"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decision approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decision_legal_basis = models.TextField(_("legal basis"), blank=True)
     decision_discretion = models.TextField(_("discretion benchmark applied"), blank=True)
     served_on = models.DateField(_("served on"), null=True, blank=True)
@@ -134,8 +145,9 @@ class Recusal(Scoped):
     requested_by_party = models.BooleanField(_("requested by the party"), default=True)
     reason = models.TextField(_("reason"))
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     granted = models.BooleanField(_("granted"), null=True)
 
     class Meta:
@@ -179,10 +191,10 @@ class ProcedureRecord(Scoped):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
     step = models.CharField(_("step"), max_length=20, choices=Step.choices)
     on = models.DateField(_("date"))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
-                           related_name="+")
-    by_office = models.ForeignKey("offices.Office", verbose_name=_("by office"), on_delete=models.PROTECT,
-                                  related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    by_office = models.ForeignKey(
+        "offices.Office", verbose_name=_("by office"), on_delete=models.PROTECT, related_name="+"
+    )
     approved = models.BooleanField(_("approved"), null=True)
     content = models.JSONField(_("content"), default=dict, blank=True)
     created_at = models.DateTimeField(_("recorded at"))
@@ -215,10 +227,13 @@ class ClockSuspension(Scoped):
         verbose_name = _("clock suspension")
         verbose_name_plural = _("clock suspensions")
         constraints = [
-            models.UniqueConstraint(fields=["case"], condition=models.Q(ends_on__isnull=True),
-                                    name="one_open_suspension_per_case"),
-            models.CheckConstraint(name="suspension_period_ordered",
-                                   condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on"))),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(ends_on__isnull=True), name="one_open_suspension_per_case"
+            ),
+            models.CheckConstraint(
+                name="suspension_period_ordered",
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+            ),
         ]
 
     def __str__(self) -> str:

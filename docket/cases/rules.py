@@ -83,8 +83,9 @@ def clean_penalties(case: Case, items: list[dict[str, Any]], field: str = "penal
 
 
 def cited_provisions(case: Case) -> list[Provision]:
-    return list(Provision.objects.filter(categories__isnull=False, pk__in=case.violations.values("provisions"))
-                .distinct())
+    return list(
+        Provision.objects.filter(categories__isnull=False, pk__in=case.violations.values("provisions")).distinct()
+    )
 
 
 def range_errors(case: Case, items: list[dict[str, Any]]) -> list[str]:
@@ -123,7 +124,11 @@ def _measures_trigger(rules: dict[str, Any], items: list[dict[str, Any]]) -> boo
     for item in items:
         if item["measure"] in wanted:
             return True
-        if fine_at_least is not None and item["measure"] == MeasureType.FINE and Decimal(item["amount"]) >= fine_at_least:
+        if (
+            fine_at_least is not None
+            and item["measure"] == MeasureType.FINE
+            and Decimal(item["amount"]) >= fine_at_least
+        ):
             return True
     return False
 

@@ -33,9 +33,9 @@ from docket.core.dates import local_date
 from docket.core.errors import Conflict, Denied, FieldError, GateRefused, InvalidInput
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import SPECS, Authority, MeasureType
-from docket.offices.models import Office
 from docket.officers.models import Officer, Role
 from docket.officers.permissions import require_role
+from docket.offices.models import Office
 from docket.subjects.models import Subject
 from docket.taxonomy.models import Provision, ViolationCategory
 from docket.workdays.calendar import add_working_days
@@ -46,15 +46,27 @@ from docket.workdays.clocks import Deadline, deadline
 
 
 def _audit(actor: Any, action: str, case: Case, now: dt.datetime, **detail: Any) -> None:
-    audit_record(actor=actor, action=f"case.{action}", obj=case, now=now,
-                 detail={"state": case.state, "version": case.version, **detail})
+    audit_record(
+        actor=actor,
+        action=f"case.{action}",
+        obj=case,
+        now=now,
+        detail={"state": case.state, "version": case.version, **detail},
+    )
 
 
-def _record(case: Case, step: str, *, actor: Any, on: dt.date, now: dt.datetime, approved: bool | None = None,
-            **content: Any) -> ProcedureRecord:
+def _record(
+    case: Case, step: str, *, actor: Any, on: dt.date, now: dt.datetime, approved: bool | None = None, **content: Any
+) -> ProcedureRecord:
     return ProcedureRecord.objects.create(
-        case=case, step=step, on=on, by=actor, by_office=actor.office, approved=approved,
-        content=_json(content), created_at=now,
+        case=case,
+        step=step,
+        on=on,
+        by=actor,
+        by_office=actor.office,
+        approved=approved,
+        content=_json(content),
+        created_at=now,
     )
 
 
@@ -70,8 +82,12 @@ def _json(value: Any) -> Any:
 
 def _not_before(case: Case, on: dt.date, what: str) -> None:
     if on < case.filed_on:
-        raise InvalidInput(FieldError("on", _("%(what)s cannot be dated before the filing (%(filed)s).")
-                                      % {"what": what, "filed": case.filed_on}))
+        raise InvalidInput(
+            FieldError(
+                "on",
+                _("%(what)s cannot be dated before the filing (%(filed)s).") % {"what": what, "filed": case.filed_on},
+            )
+        )
 
 
 def _not_future(on: dt.date, now: dt.datetime, office: Office) -> None:
@@ -108,8 +124,9 @@ def paused_days(case: Case, as_of: dt.date) -> int:
 
 
 def decision_deadline(case: Case, as_of: dt.date) -> Deadline:
-    return deadline(case.profile, "decision", case.filed_on, extended=case.decision_extended,
-                    paused_days=paused_days(case, as_of))
+    return deadline(
+        case.profile, "decision", case.filed_on, extended=case.decision_extended, paused_days=paused_days(case, as_of)
+    )
 
 
 def _latest(case: Case, step: str) -> ProcedureRecord | None:
@@ -126,8 +143,14 @@ def _hearing_held(case: Case) -> bool:
 
 @service
 def case_file(
-    *, actor: Any, clue: Clue, title: str, on: dt.date, now: dt.datetime,
-    parties: list[Subject] | None = None, flags: list[str] | None = None,
+    *,
+    actor: Any,
+    clue: Clue,
+    title: str,
+    on: dt.date,
+    now: dt.datetime,
+    parties: list[Subject] | None = None,
+    flags: list[str] | None = None,
 ) -> Case:
     """File a case on a clue (立案): approved by the head of the clue's office within the check period."""
     require_role(actor, Role.OFFICE_HEAD, office=clue.office, doing=_("Approving a filing"))
@@ -137,8 +160,9 @@ def case_file(
     if locked.status != clue.status:
         raise Conflict(_("The clue was dealt with by someone else meanwhile; reload it."))
     if clue.status != ClueStatus.OPEN:
-        raise GateRefused(_("Clue %(ref)s is already %(status)s.") % {"ref": clue.ref,
-                                                                   "status": clue.get_status_display()})
+        raise GateRefused(
+            _("Clue %(ref)s is already %(status)s.") % {"ref": clue.ref, "status": clue.get_status_display()}
+        )
     errors = []
     if not title.strip():
         errors.append(FieldError("title", _("required")))
@@ -161,8 +185,17 @@ def case_file(
         )
     ref = _next_number(Case, "ref", f"AJ-{clue.office.code}-{on.year}-")
     case = Case.objects.create(
-        office=clue.office, ref=ref, title=title.strip(), clue=clue, profile=clue.profile, state=State.FILED,
-        filed_on=on, filed_by=actor, flags=sorted(set(flags or [])), created_at=now, updated_at=now,
+        office=clue.office,
+        ref=ref,
+        title=title.strip(),
+        clue=clue,
+        profile=clue.profile,
+        state=State.FILED,
+        filed_on=on,
+        filed_by=actor,
+        flags=sorted(set(flags or [])),
+        created_at=now,
+        updated_at=now,
     )
     case.parties.set(chosen)
     case.campaigns.set(clue.campaigns.all())
@@ -182,11 +215,17 @@ def case_assign(*, actor: Any, case: Case, officers: list[Officer], on: dt.date,
     """The office head assigns investigators of the case's own office."""
     require_role(actor, Role.OFFICE_HEAD, office=case.office, doing=_("Assigning investigators"))
     check_allowed(case, "assign")
-    errors = [FieldError("officers", _("%(o)s is not an officer of this office") % {"o": o})
-              for o in officers if o.office_id != case.office_id or not o.has_role(Role.CASE_OFFICER)]
+    errors = [
+        FieldError("officers", _("%(o)s is not an officer of this office") % {"o": o})
+        for o in officers
+        if o.office_id != case.office_id or not o.has_role(Role.CASE_OFFICER)
+    ]
     recused = set(case.recusals.filter(granted=True).values_list("officer_id", flat=True))
-    errors += [FieldError("officers", _("%(o)s has been recused from this case") % {"o": o})
-               for o in officers if o.pk in recused]
+    errors += [
+        FieldError("officers", _("%(o)s has been recused from this case") % {"o": o})
+        for o in officers
+        if o.pk in recused
+    ]
     if errors:
         raise InvalidInput(errors)
     for officer in officers:
@@ -204,34 +243,44 @@ def _require_investigator(actor: Any, case: Case, doing: str) -> None:
 @service
 def investigation_start(*, actor: Any, case: Case, on: dt.date, now: dt.datetime) -> None:
     """Start investigating: two certified investigators must be assigned (APL art. 42)."""
-    require_role(actor, Role.OFFICE_HEAD, Role.CASE_OFFICER, office=case.office,
-                 doing=_("Starting an investigation"))
+    require_role(actor, Role.OFFICE_HEAD, Role.CASE_OFFICER, office=case.office, doing=_("Starting an investigation"))
     check_allowed(case, "investigation_start")
     certified = [o for o in _investigators(case) if o.is_certified(on)]
     if len(certified) < 2:
-        raise GateRefused(_("An investigation needs two officers holding valid enforcement certificates; "
-                            "%(n)d assigned.") % {"n": len(certified)})
+        raise GateRefused(
+            _("An investigation needs two officers holding valid enforcement certificates; %(n)d assigned.")
+            % {"n": len(certified)}
+        )
     advance(case, "investigation_start", to=State.INVESTIGATING, updated_at=now)
     _audit(actor, "investigation_start", case, now, investigators=[o.username for o in certified])
 
 
 @service
 def violation_set(
-    *, actor: Any, case: Case, category: ViolationCategory, provisions: list[Provision], facts: str,
+    *,
+    actor: Any,
+    case: Case,
+    category: ViolationCategory,
+    provisions: list[Provision],
+    facts: str,
     now: dt.datetime,
 ) -> CaseViolation:
     """Name a violation by its category and the provisions applied (they must belong to the category)."""
     _require_investigator(actor, case, _("Naming violations"))
     check_allowed(case, "violation_set")
     allowed = set(category.provisions.values_list("pk", flat=True))
-    errors = [FieldError("provisions", _("%(p)s is not a provision of %(c)s") % {"p": p, "c": category})
-              for p in provisions if p.pk not in allowed]
+    errors = [
+        FieldError("provisions", _("%(p)s is not a provision of %(c)s") % {"p": p, "c": category})
+        for p in provisions
+        if p.pk not in allowed
+    ]
     if not provisions:
         errors.append(FieldError("provisions", _("cite at least one provision")))
     if errors:
         raise InvalidInput(errors)
-    violation, _created = CaseViolation.objects.update_or_create(case=case, category=category,
-                                                                 defaults={"facts": facts})
+    violation, _created = CaseViolation.objects.update_or_create(
+        case=case, category=category, defaults={"facts": facts}
+    )
     violation.provisions.set(provisions)
     advance(case, "violation_set", updated_at=now)
     _audit(actor, "violation_set", case, now, category=category.code, provisions=[str(p) for p in provisions])
@@ -249,8 +298,9 @@ def recusal_request(
         raise InvalidInput(FieldError("officer", _("%(o)s does not work on this case") % {"o": officer}))
     if not reason.strip():
         raise InvalidInput(FieldError("reason", _("required")))
-    recusal = Recusal.objects.create(case=case, officer=officer, reason=reason, requested_by_party=by_party,
-                                     requested_on=on)
+    recusal = Recusal.objects.create(
+        case=case, officer=officer, reason=reason, requested_by_party=by_party, requested_on=on
+    )
     advance(case, "recusal_request", updated_at=now)
     _audit(actor, "recusal_request", case, now, officer=officer.username)
     return recusal
@@ -280,8 +330,15 @@ def recusal_decide(*, actor: Any, recusal: Recusal, granted: bool, on: dt.date, 
 
 @service
 def draft_propose(
-    *, actor: Any, case: Case, outcome: str, facts: str, legal_basis: str, discretion: str,
-    penalties: list[dict[str, Any]], now: dt.datetime,
+    *,
+    actor: Any,
+    case: Case,
+    outcome: str,
+    facts: str,
+    legal_basis: str,
+    discretion: str,
+    penalties: list[dict[str, Any]],
+    now: dt.datetime,
 ) -> None:
     """An investigator closes the investigation with a draft decision."""
     _require_investigator(actor, case, _("Drafting a decision"))
@@ -307,9 +364,19 @@ def draft_propose(
     problems = rules.range_errors(case, items)
     if problems:
         raise GateRefused(_("Outside what the cited provisions allow: %(p)s") % {"p": "; ".join(problems)})
-    advance(case, "draft_propose", to=State.PROPOSED, updated_at=now, proposed_outcome=outcome,
-            proposed_penalties=items, proposed_facts=facts, proposed_legal_basis=legal_basis,
-            proposed_discretion=discretion, review_current=False, discussion_current=False)
+    advance(
+        case,
+        "draft_propose",
+        to=State.PROPOSED,
+        updated_at=now,
+        proposed_outcome=outcome,
+        proposed_penalties=items,
+        proposed_facts=facts,
+        proposed_legal_basis=legal_basis,
+        proposed_discretion=discretion,
+        review_current=False,
+        discussion_current=False,
+    )
     _audit(actor, "draft_propose", case, now, outcome=outcome, penalties=items)
 
 
@@ -319,8 +386,14 @@ def investigation_reopen(*, actor: Any, case: Case, reason: str, now: dt.datetim
     require_role(actor, Role.OFFICE_HEAD, office=case.office, doing=_("Reopening the investigation"))
     if not reason.strip():
         raise InvalidInput(FieldError("reason", _("required")))
-    advance(case, "investigation_reopen", to=State.INVESTIGATING, updated_at=now, review_current=False,
-            discussion_current=False)
+    advance(
+        case,
+        "investigation_reopen",
+        to=State.INVESTIGATING,
+        updated_at=now,
+        review_current=False,
+        discussion_current=False,
+    )
     _audit(actor, "investigation_reopen", case, now, reason=reason)
 
 
@@ -336,20 +409,41 @@ def legal_review_record(
     if not opinion.strip():
         raise InvalidInput(FieldError("opinion", _("the review states its opinion")))
     _not_before(case, on, _("A legal review"))
-    record = _record(case, Step.LEGAL_REVIEW, actor=actor, on=on, now=now, approved=approved, opinion=opinion,
-                     draft=case.proposed_penalties, outcome=case.proposed_outcome)
+    record = _record(
+        case,
+        Step.LEGAL_REVIEW,
+        actor=actor,
+        on=on,
+        now=now,
+        approved=approved,
+        opinion=opinion,
+        draft=case.proposed_penalties,
+        outcome=case.proposed_outcome,
+    )
     if approved:
         advance(case, "legal_review_approve", updated_at=now, review_current=True)
     else:
-        advance(case, "legal_review_return", to=State.INVESTIGATING, updated_at=now, review_current=False,
-                discussion_current=False)
+        advance(
+            case,
+            "legal_review_return",
+            to=State.INVESTIGATING,
+            updated_at=now,
+            review_current=False,
+            discussion_current=False,
+        )
     _audit(actor, "legal_review", case, now, approved=approved)
     return record
 
 
 @service
 def discussion_record(
-    *, actor: Any, case: Case, attendees: list[str], minutes: str, conclusion: str, on: dt.date,
+    *,
+    actor: Any,
+    case: Case,
+    attendees: list[str],
+    minutes: str,
+    conclusion: str,
+    on: dt.date,
     now: dt.datetime,
 ) -> ProcedureRecord:
     """Collective discussion (集体讨论) by the office's heads, with minutes."""
@@ -365,8 +459,9 @@ def discussion_record(
     if errors:
         raise InvalidInput(errors)
     _not_before(case, on, _("A collective discussion"))
-    record = _record(case, Step.DISCUSSION, actor=actor, on=on, now=now, attendees=attendees, minutes=minutes,
-                     conclusion=conclusion)
+    record = _record(
+        case, Step.DISCUSSION, actor=actor, on=on, now=now, attendees=attendees, minutes=minutes, conclusion=conclusion
+    )
     advance(case, "discussion_record", updated_at=now, discussion_current=True)
     _audit(actor, "discussion", case, now)
     return record
@@ -377,9 +472,7 @@ def discussion_record(
 
 
 @service
-def notice_issue(
-    *, actor: Any, case: Case, served_on: dt.date, now: dt.datetime
-) -> Document:
+def notice_issue(*, actor: Any, case: Case, served_on: dt.date, now: dt.datetime) -> Document:
     """Prior notice (事先告知): facts, reasons, legal basis, proposed penalty and the party's rights."""
     _require_investigator(actor, case, _("Issuing a prior notice"))
     check_allowed(case, "notice_issue")
@@ -394,9 +487,14 @@ def notice_issue(
     statement_due = deadline(case.profile, "statement", served_on).due
     hearing_due = deadline(case.profile, "hearing_request", served_on).due if offered else None
     body = {
-        "facts": case.proposed_facts, "legal_basis": case.proposed_legal_basis, "penalties": items,
-        "discretion": case.proposed_discretion, "right_to_state_and_defend": True,
-        "hearing_offered": offered, "statement_due": statement_due, "hearing_request_due": hearing_due,
+        "facts": case.proposed_facts,
+        "legal_basis": case.proposed_legal_basis,
+        "penalties": items,
+        "discretion": case.proposed_discretion,
+        "right_to_state_and_defend": True,
+        "hearing_offered": offered,
+        "statement_due": statement_due,
+        "hearing_request_due": hearing_due,
         "served_on": served_on,
     }
     document = _document(case, DocumentKind.PRIOR_NOTICE, served_on, body)
@@ -415,7 +513,14 @@ def _notice(case: Case) -> ProcedureRecord:
 
 @service
 def statement_record(
-    *, actor: Any, case: Case, content: str, waives_hearing: bool, recheck: str, on: dt.date, now: dt.datetime,
+    *,
+    actor: Any,
+    case: Case,
+    content: str,
+    waives_hearing: bool,
+    recheck: str,
+    on: dt.date,
+    now: dt.datetime,
 ) -> ProcedureRecord:
     """The party's statement and defence, and the authority's re-check of its arguments."""
     require_role(actor, Role.CASE_OFFICER, Role.OFFICE_HEAD, office=case.office, doing=_("Recording a statement"))
@@ -427,8 +532,9 @@ def statement_record(
         raise InvalidInput(FieldError("content", _("record what the party said, or that it waived its rights")))
     if content.strip() and not recheck.strip():
         raise InvalidInput(FieldError("recheck", _("the authority re-checks the party's facts, reasons and evidence")))
-    record = _record(case, Step.STATEMENT, actor=actor, on=on, now=now, text=content, waives_hearing=waives_hearing,
-                     recheck=recheck)
+    record = _record(
+        case, Step.STATEMENT, actor=actor, on=on, now=now, text=content, waives_hearing=waives_hearing, recheck=recheck
+    )
     advance(case, "statement_record", updated_at=now)
     _audit(actor, "statement", case, now, waives_hearing=waives_hearing)
     return record
@@ -453,7 +559,13 @@ def hearing_request(*, actor: Any, case: Case, on: dt.date, now: dt.datetime) ->
 
 @service
 def hearing_record(
-    *, actor: Any, case: Case, notified_on: dt.date, held_on: dt.date, chair: Officer, record: str,
+    *,
+    actor: Any,
+    case: Case,
+    notified_on: dt.date,
+    held_on: dt.date,
+    chair: Officer,
+    record: str,
     now: dt.datetime,
 ) -> ProcedureRecord:
     """The hearing: notified 7 working days ahead, chaired by someone who did not investigate."""
@@ -465,14 +577,17 @@ def hearing_record(
         raise GateRefused(_("A hearing is chaired by someone who did not investigate the case."))
     earliest = add_working_days(notified_on, 7)
     if held_on < earliest:
-        raise GateRefused(_("Notified on %(n)s, the hearing may be held from %(e)s (7 working days' notice).")
-                          % {"n": notified_on, "e": earliest})
+        raise GateRefused(
+            _("Notified on %(n)s, the hearing may be held from %(e)s (7 working days' notice).")
+            % {"n": notified_on, "e": earliest}
+        )
     if not record.strip():
         raise InvalidInput(FieldError("record", _("the hearing record is required")))
     _not_future(held_on, now, case.office)
     _document(case, DocumentKind.HEARING_NOTICE, notified_on, {"held_on": held_on, "chair": chair.pk})
-    rec = _record(case, Step.HEARING, actor=actor, on=held_on, now=now, notified_on=notified_on,
-                  chair=chair.pk, record=record)
+    rec = _record(
+        case, Step.HEARING, actor=actor, on=held_on, now=now, notified_on=notified_on, chair=chair.pk, record=record
+    )
     # A hearing is new input: any legal review or discussion before it no longer covers the case.
     advance(case, "hearing_record", to=State.HEARD, updated_at=now, review_current=False, discussion_current=False)
     _audit(actor, "hearing", case, now, chair=chair.username)
@@ -485,8 +600,16 @@ def hearing_record(
 
 @service
 def decide(
-    *, actor: Any, case: Case, outcome: str, legal_basis: str, discretion: str, on: dt.date, now: dt.datetime,
-    penalties: list[dict[str, Any]] | None = None, version: int | None = None,
+    *,
+    actor: Any,
+    case: Case,
+    outcome: str,
+    legal_basis: str,
+    discretion: str,
+    on: dt.date,
+    now: dt.datetime,
+    penalties: list[dict[str, Any]] | None = None,
+    version: int | None = None,
 ) -> Document:
     """The decision (决定), approved by the office head after every step the law requires."""
     require_role(actor, Role.OFFICE_HEAD, office=case.office, doing=_("Approving a decision"))
@@ -510,8 +633,13 @@ def decide(
             raise GateRefused(_("No penalty may be decided without a prior notice to the party (APL art. 44)."))
         raised = rules.raised_beyond_notice(_notice(case).content["penalties"], items)
         if raised:
-            raise GateRefused(_("A decision may not go beyond the prior notice: %(p)s. Reopen the investigation "
-                                "and serve a new notice.") % {"p": "; ".join(raised)})
+            raise GateRefused(
+                _(
+                    "A decision may not go beyond the prior notice: %(p)s. Reopen the investigation "
+                    "and serve a new notice."
+                )
+                % {"p": "; ".join(raised)}
+            )
         problems = rules.range_errors(case, items)
         if problems:
             raise GateRefused(_("Outside what the cited provisions allow: %(p)s") % {"p": "; ".join(problems)})
@@ -522,8 +650,10 @@ def decide(
         statements = case.records.filter(step=Step.STATEMENT)
         statement_due = dt.date.fromisoformat(notice["statement_due"])
         if not statements.exists() and on <= statement_due:
-            raise GateRefused(_("The party may state and defend until %(d)s; decide after that or after "
-                                "recording its statement.") % {"d": statement_due})
+            raise GateRefused(
+                _("The party may state and defend until %(d)s; decide after that or after recording its statement.")
+                % {"d": statement_due}
+            )
         if notice.get("hearing_offered"):
             hearing_due = dt.date.fromisoformat(notice["hearing_request_due"])
             waived = statements.filter(content__waives_hearing=True).exists()
@@ -539,60 +669,122 @@ def decide(
     limit = decision_deadline(case, on)
     if on > limit.due:
         raise GateRefused(_("The decision period ended on %(d)s (%(c)s).") % {"d": limit.due, "c": limit.citation})
-    document = _document(case, DocumentKind.DECISION, on, {
-        "outcome": outcome, "legal_basis": legal_basis, "discretion": discretion, "penalties": items,
-        "violations": [str(v.category) for v in case.violations.all()],
-    })
+    document = _document(
+        case,
+        DocumentKind.DECISION,
+        on,
+        {
+            "outcome": outcome,
+            "legal_basis": legal_basis,
+            "discretion": discretion,
+            "penalties": items,
+            "violations": [str(v.category) for v in case.violations.all()],
+        },
+    )
     _create_measures(case, items, on=on, legal_basis=legal_basis, actor=actor, now=now)
     if outcome == Outcome.JUDICIAL_TRANSFER:
-        _create_transfer(case.office, on=on, actor=actor, now=now, case=case, authority=Authority.PROCURATORATE,
-                         subjects=list(case.parties.all()), reason=legal_basis)
-    advance(case, "decide", to=State.DECIDED, updated_at=now, decision_outcome=outcome, decided_on=on,
-            decided_by=actor, decision_legal_basis=legal_basis, decision_discretion=discretion,
-            decision_number=document.number)
+        _create_transfer(
+            case.office,
+            on=on,
+            actor=actor,
+            now=now,
+            case=case,
+            authority=Authority.PROCURATORATE,
+            subjects=list(case.parties.all()),
+            reason=legal_basis,
+        )
+    advance(
+        case,
+        "decide",
+        to=State.DECIDED,
+        updated_at=now,
+        decision_outcome=outcome,
+        decided_on=on,
+        decided_by=actor,
+        decision_legal_basis=legal_basis,
+        decision_discretion=discretion,
+        decision_number=document.number,
+    )
     _audit(actor, "decide", case, now, outcome=outcome, document=document.number, penalties=items)
     return document
 
 
-def _create_measures(case: Case, items: list[dict[str, Any]], *, on: dt.date, legal_basis: str, actor: Any,
-                     now: dt.datetime) -> list[Measure]:
+def _create_measures(
+    case: Case, items: list[dict[str, Any]], *, on: dt.date, legal_basis: str, actor: Any, now: dt.datetime
+) -> list[Measure]:
     created = []
     campaigns = list(case.campaigns.all())
     for item in items:
         measure = Measure.objects.create(
-            office=case.office, case=case, type=item["measure"], taken_on=on,
+            office=case.office,
+            case=case,
+            type=item["measure"],
+            taken_on=on,
             amount=Decimal(item["amount"]) if "amount" in item else None,
             due_on=dt.date.fromisoformat(item["due_on"]) if item.get("due_on") else None,
             starts_on=dt.date.fromisoformat(item["starts_on"]) if item.get("starts_on") else None,
             ends_on=dt.date.fromisoformat(item["ends_on"]) if item.get("ends_on") else None,
-            legal_basis=legal_basis, details=item.get("details", {}), created_by=actor, created_at=now,
+            legal_basis=legal_basis,
+            details=item.get("details", {}),
+            created_by=actor,
+            created_at=now,
         )
         MeasureTarget.objects.create(measure=measure, subject_id=item["subject"])
         measure.campaigns.set(campaigns)
-        audit_record(actor=actor, action="measure.record", obj=measure, now=now,
-                     detail={"type": measure.type, "case": case.ref})
+        audit_record(
+            actor=actor, action="measure.record", obj=measure, now=now, detail={"type": measure.type, "case": case.ref}
+        )
         created.append(measure)
     return created
 
 
-def _create_transfer(office: Office, *, on: dt.date, actor: Any, now: dt.datetime, case: Case | None = None,
-                     clue: Clue | None = None, authority: str = "", to_office: Office | None = None,
-                     subjects: list[Subject], reason: str) -> Measure:
+def _create_transfer(
+    office: Office,
+    *,
+    on: dt.date,
+    actor: Any,
+    now: dt.datetime,
+    case: Case | None = None,
+    clue: Clue | None = None,
+    authority: str = "",
+    to_office: Office | None = None,
+    subjects: list[Subject],
+    reason: str,
+) -> Measure:
     measure = Measure.objects.create(
-        office=office, type=MeasureType.TRANSFER, taken_on=on, case=case, clue=clue, authority=authority,
-        to_office=to_office, details={"reason": reason}, created_by=actor, created_at=now,
+        office=office,
+        type=MeasureType.TRANSFER,
+        taken_on=on,
+        case=case,
+        clue=clue,
+        authority=authority,
+        to_office=to_office,
+        details={"reason": reason},
+        created_by=actor,
+        created_at=now,
     )
     MeasureTarget.objects.bulk_create([MeasureTarget(measure=measure, subject=s) for s in subjects])
     if to_office is not None:
         # The receiving office gets a clue of its own to check; the sender keeps the transfer measure.
         new = Clue.objects.create(
-            office=to_office, ref=_next_number(Clue, "ref", f"XS-{to_office.code}-{on.year}-"),
-            source=Source.TRANSFER, received_on=on, summary=reason, profile=office_profile(to_office),
-            origin_case=case, origin_clue=clue, created_at=now,
+            office=to_office,
+            ref=_next_number(Clue, "ref", f"XS-{to_office.code}-{on.year}-"),
+            source=Source.TRANSFER,
+            received_on=on,
+            summary=reason,
+            profile=office_profile(to_office),
+            origin_case=case,
+            origin_clue=clue,
+            created_at=now,
         )
         new.subjects.set(subjects)
-    audit_record(actor=actor, action="measure.record", obj=measure, now=now,
-                 detail={"type": "transfer", "authority": authority, "to_office": to_office.code if to_office else ""})
+    audit_record(
+        actor=actor,
+        action="measure.record",
+        obj=measure,
+        now=now,
+        detail={"type": "transfer", "authority": authority, "to_office": to_office.code if to_office else ""},
+    )
     return measure
 
 
@@ -638,8 +830,16 @@ def serve(
         m.save(update_fields=["due_on"])
     _document(case, DocumentKind.SERVICE, served_on, {"method": method, "proof": proof, "present": party_present})
     to = State.EXECUTING if _needs_execution(case) else State.SERVED
-    advance(case, "serve", to=to, updated_at=now, served_on=served_on, service_method=method,
-            party_present=party_present, service_proof=proof)
+    advance(
+        case,
+        "serve",
+        to=to,
+        updated_at=now,
+        served_on=served_on,
+        service_method=method,
+        party_present=party_present,
+        service_proof=proof,
+    )
     _audit(actor, "serve", case, now, late=late, service_due=limit.due)
 
 
@@ -695,15 +895,30 @@ def dismiss(*, actor: Any, case: Case, reason: str, on: dt.date, now: dt.datetim
 
 @service
 def case_transfer(
-    *, actor: Any, case: Case, reason: str, on: dt.date, now: dt.datetime, to_office: Office | None = None,
+    *,
+    actor: Any,
+    case: Case,
+    reason: str,
+    on: dt.date,
+    now: dt.datetime,
+    to_office: Office | None = None,
     authority: str = "",
 ) -> Measure:
     """Transfer (移送) to the competent office or to another authority; the receipt is tracked."""
     require_role(actor, Role.OFFICE_HEAD, office=case.office, doing=_("Transferring a case"))
     check_allowed(case, "transfer")
     _check_destination(case.office, to_office, authority, reason)
-    measure = _create_transfer(case.office, on=on, actor=actor, now=now, case=case, authority=authority,
-                               to_office=to_office, subjects=list(case.parties.all()), reason=reason)
+    measure = _create_transfer(
+        case.office,
+        on=on,
+        actor=actor,
+        now=now,
+        case=case,
+        authority=authority,
+        to_office=to_office,
+        subjects=list(case.parties.all()),
+        reason=reason,
+    )
     advance(case, "transfer", to=State.TRANSFERRED, updated_at=now, ended_on=on, end_reason=reason)
     _audit(actor, "transfer", case, now, authority=authority, to_office=to_office.code if to_office else "")
     return measure
@@ -782,7 +997,13 @@ def decision_extend(*, actor: Any, case: Case, reason: str, on: dt.date, now: dt
 
 @service
 def case_supervise(
-    *, actor: Any, case: Case, kind: str, instructions: str, on: dt.date, now: dt.datetime,
+    *,
+    actor: Any,
+    case: Case,
+    kind: str,
+    instructions: str,
+    on: dt.date,
+    now: dt.datetime,
     due_on: dt.date | None = None,
 ) -> ProcedureRecord:
     """A higher office supervises (督办) or instructs (交办) on a lower office's case."""

@@ -17,8 +17,7 @@ class FileForm(DateForm):
 
 class TransferForm(ReasonForm):
     to_office = forms.CharField(label=_("To office (division code)"), required=False)
-    authority = forms.ChoiceField(label=_("Or to authority"), choices=[("", "—"), *Authority.choices],
-                                  required=False)
+    authority = forms.ChoiceField(label=_("Or to authority"), choices=[("", "—"), *Authority.choices], required=False)
 
 
 def _office(code: str) -> Office | None:
@@ -26,15 +25,42 @@ def _office(code: str) -> Office | None:
 
 
 STEPS = [
-    Step("file", _("File a case"), FileForm, lambda actor, obj, data, now: case_file(
-        actor=actor, clue=obj, title=data["title"], on=data["on"], now=now)),
-    Step("no_case", _("No case"), ReasonForm, lambda actor, obj, data, now: cl.clue_no_case(
-        actor=actor, clue=obj, reason=data["reason"], on=data["on"], now=now)),
-    Step("extend", _("Extend the check period"), ReasonForm, lambda actor, obj, data, now: cl.clue_check_extend(
-        actor=actor, clue=obj, reason=data["reason"], on=data["on"], now=now)),
-    Step("transfer", _("Transfer"), TransferForm, lambda actor, obj, data, now: cl.clue_transfer(
-        actor=actor, clue=obj, reason=data["reason"], on=data["on"], now=now,
-        to_office=_office(data["to_office"]), authority=data["authority"])),
+    Step(
+        "file",
+        _("File a case"),
+        FileForm,
+        lambda actor, obj, data, now: case_file(actor=actor, clue=obj, title=data["title"], on=data["on"], now=now),
+    ),
+    Step(
+        "no_case",
+        _("No case"),
+        ReasonForm,
+        lambda actor, obj, data, now: cl.clue_no_case(
+            actor=actor, clue=obj, reason=data["reason"], on=data["on"], now=now
+        ),
+    ),
+    Step(
+        "extend",
+        _("Extend the check period"),
+        ReasonForm,
+        lambda actor, obj, data, now: cl.clue_check_extend(
+            actor=actor, clue=obj, reason=data["reason"], on=data["on"], now=now
+        ),
+    ),
+    Step(
+        "transfer",
+        _("Transfer"),
+        TransferForm,
+        lambda actor, obj, data, now: cl.clue_transfer(
+            actor=actor,
+            clue=obj,
+            reason=data["reason"],
+            on=data["on"],
+            now=now,
+            to_office=_office(data["to_office"]),
+            authority=data["authority"],
+        ),
+    ),
 ]
 
 

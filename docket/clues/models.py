@@ -23,34 +23,72 @@ class ClueStatus(models.TextChoices):
 
 
 class Clue(models.Model):
-    office = models.ForeignKey("offices.Office", verbose_name=_("office"), on_delete=models.PROTECT,
-                               related_name="clues")
+    office = models.ForeignKey(
+        "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="clues"
+    )
     ref = models.CharField(_("reference"), max_length=40, unique=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     received_on = models.DateField(_("received on"))
     summary = models.TextField(_("summary"))
-    subjects = models.ManyToManyField("subjects.Subject", verbose_name=_("subjects"), blank=True,
-                                      related_name="clues")
-    campaigns = models.ManyToManyField("campaigns.Campaign", verbose_name=_("campaigns"), blank=True,
-                                       related_name="clues")
-    profile = models.ForeignKey("workdays.ProcedureProfile", verbose_name=_("procedure profile"),
-                                on_delete=models.PROTECT, related_name="+")
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
-                                      blank=True, on_delete=models.PROTECT, related_name="+")
-    assigned_by = models.ForeignKey("offices.Office", verbose_name=_("assigned by office"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="clues_assigned")
-    origin_case = models.ForeignKey("cases.Case", verbose_name=_("transferred from case"), null=True,
-                                    blank=True, on_delete=models.PROTECT, related_name="+")
-    origin_clue = models.ForeignKey("self", verbose_name=_("transferred from clue"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    subjects = models.ManyToManyField("subjects.Subject", verbose_name=_("subjects"), blank=True, related_name="clues")
+    campaigns = models.ManyToManyField(
+        "campaigns.Campaign", verbose_name=_("campaigns"), blank=True, related_name="clues"
+    )
+    profile = models.ForeignKey(
+        "workdays.ProcedureProfile", verbose_name=_("procedure profile"), on_delete=models.PROTECT, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    assigned_by = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("assigned by office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clues_assigned",
+    )
+    origin_case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("transferred from case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    origin_clue = models.ForeignKey(
+        "self",
+        verbose_name=_("transferred from clue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     status = models.CharField(_("status"), max_length=12, choices=ClueStatus.choices, default=ClueStatus.OPEN)
     check_extended = models.BooleanField(_("check period extended"), default=False)
     outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
     outcome_reason = models.TextField(_("outcome reason"), blank=True)
-    merged_into = models.ForeignKey("self", verbose_name=_("merged into clue"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="merged")
-    merged_into_case = models.ForeignKey("cases.Case", verbose_name=_("merged into case"), null=True,
-                                         blank=True, on_delete=models.PROTECT, related_name="merged_clues")
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into clue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    merged_into_case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("merged into case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_clues",
+    )
     created_at = models.DateTimeField(_("registered at"))
 
     objects = ScopedManager()

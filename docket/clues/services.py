@@ -13,9 +13,9 @@ from docket.clues.models import Clue, ClueStatus, Source
 from docket.core.dates import local_date
 from docket.core.errors import Conflict, Denied, FieldError, GateRefused, InvalidInput
 from docket.measures.models import Measure
-from docket.offices.models import Office
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
+from docket.offices.models import Office
 from docket.subjects.models import Subject
 from docket.workdays.clocks import Deadline, deadline, default_profile
 
@@ -36,12 +36,28 @@ def _validate(source: str, received_on: dt.date, summary: str, now: dt.datetime,
         raise InvalidInput(errors)
 
 
-def _create(office: Office, *, source: str, received_on: dt.date, summary: str, subjects: list[Subject],
-            campaigns: list[Campaign], actor: Any, now: dt.datetime, assigned_by: Office | None = None) -> Clue:
+def _create(
+    office: Office,
+    *,
+    source: str,
+    received_on: dt.date,
+    summary: str,
+    subjects: list[Subject],
+    campaigns: list[Campaign],
+    actor: Any,
+    now: dt.datetime,
+    assigned_by: Office | None = None,
+) -> Clue:
     clue = Clue.objects.create(
-        office=office, ref=_next_number(Clue, "ref", f"XS-{office.code}-{received_on.year}-"), source=source,
-        received_on=received_on, summary=summary.strip(), profile=default_profile(), registered_by=actor,
-        assigned_by=assigned_by, created_at=now,
+        office=office,
+        ref=_next_number(Clue, "ref", f"XS-{office.code}-{received_on.year}-"),
+        source=source,
+        received_on=received_on,
+        summary=summary.strip(),
+        profile=default_profile(),
+        registered_by=actor,
+        assigned_by=assigned_by,
+        created_at=now,
     )
     clue.subjects.set(subjects)
     clue.campaigns.set(campaigns)
@@ -50,32 +66,61 @@ def _create(office: Office, *, source: str, received_on: dt.date, summary: str, 
 
 @service
 def clue_register(
-    *, actor: Any, source: str, received_on: dt.date, summary: str, subjects: list[Subject],
-    now: dt.datetime, campaigns: list[Campaign] | None = None,
+    *,
+    actor: Any,
+    source: str,
+    received_on: dt.date,
+    summary: str,
+    subjects: list[Subject],
+    now: dt.datetime,
+    campaigns: list[Campaign] | None = None,
 ) -> Clue:
     """A case officer registers a clue in their own office."""
     require_role(actor, Role.CASE_OFFICER, doing=_("Registering a clue"))
     _validate(source, received_on, summary, now, actor.office)
     if source == Source.ASSIGNMENT:
         raise InvalidInput(FieldError("source", _("assigned clues come from the higher office's assignment")))
-    clue = _create(actor.office, source=source, received_on=received_on, summary=summary, subjects=subjects,
-                   campaigns=campaigns or [], actor=actor, now=now)
+    clue = _create(
+        actor.office,
+        source=source,
+        received_on=received_on,
+        summary=summary,
+        subjects=subjects,
+        campaigns=campaigns or [],
+        actor=actor,
+        now=now,
+    )
     audit_record(actor=actor, action="clue.register", obj=clue, now=now, detail={"source": source})
     return clue
 
 
 @service
 def clue_assign(
-    *, actor: Any, to_office: Office, received_on: dt.date, summary: str, subjects: list[Subject],
-    now: dt.datetime, campaigns: list[Campaign] | None = None,
+    *,
+    actor: Any,
+    to_office: Office,
+    received_on: dt.date,
+    summary: str,
+    subjects: list[Subject],
+    now: dt.datetime,
+    campaigns: list[Campaign] | None = None,
 ) -> Clue:
     """A higher office assigns (交办) a matter to an office below it."""
     require_role(actor, Role.OFFICE_HEAD, doing=_("Assigning a clue to a lower office"))
     if not actor.office.is_above(to_office):
         raise Denied(_("A clue is assigned only to an office below your own."))
     _validate(Source.ASSIGNMENT, received_on, summary, now, to_office)
-    clue = _create(to_office, source=Source.ASSIGNMENT, received_on=received_on, summary=summary,
-                   subjects=subjects, campaigns=campaigns or [], actor=actor, now=now, assigned_by=actor.office)
+    clue = _create(
+        to_office,
+        source=Source.ASSIGNMENT,
+        received_on=received_on,
+        summary=summary,
+        subjects=subjects,
+        campaigns=campaigns or [],
+        actor=actor,
+        now=now,
+        assigned_by=actor.office,
+    )
     audit_record(actor=actor, action="clue.assign", obj=clue, now=now, detail={"to_office": to_office.code})
     return clue
 
@@ -112,8 +157,13 @@ def clue_check_extend(*, actor: Any, clue: Clue, reason: str, on: dt.date, now: 
     Clue.objects.filter(pk=clue.pk).update(check_extended=True)
     clue.check_extended = True
     new = clue_deadline(clue)
-    audit_record(actor=actor, action="clue.check_extend", obj=clue, now=now,
-                 detail={"reason": reason, "before": current.due, "after": new.due})
+    audit_record(
+        actor=actor,
+        action="clue.check_extend",
+        obj=clue,
+        now=now,
+        detail={"reason": reason, "before": current.due, "after": new.due},
+    )
     return new
 
 
@@ -129,7 +179,13 @@ def clue_no_case(*, actor: Any, clue: Clue, reason: str, on: dt.date, now: dt.da
 
 @service
 def clue_transfer(
-    *, actor: Any, clue: Clue, reason: str, on: dt.date, now: dt.datetime, to_office: Office | None = None,
+    *,
+    actor: Any,
+    clue: Clue,
+    reason: str,
+    on: dt.date,
+    now: dt.datetime,
+    to_office: Office | None = None,
     authority: str = "",
 ) -> Measure:
     """Transfer the clue (移送) to the competent office or another authority."""
@@ -137,17 +193,37 @@ def clue_transfer(
     _require_open(clue)
     _check_destination(clue.office, to_office, authority, reason)
     _close(clue, ClueStatus.TRANSFERRED, on, reason)
-    measure = _create_transfer(clue.office, on=on, actor=actor, now=now, clue=clue, authority=authority,
-                               to_office=to_office, subjects=list(clue.subjects.all()), reason=reason)
+    measure = _create_transfer(
+        clue.office,
+        on=on,
+        actor=actor,
+        now=now,
+        clue=clue,
+        authority=authority,
+        to_office=to_office,
+        subjects=list(clue.subjects.all()),
+        reason=reason,
+    )
     measure.campaigns.set(clue.campaigns.all())
-    audit_record(actor=actor, action="clue.transfer", obj=clue, now=now,
-                 detail={"authority": authority, "to_office": to_office.code if to_office else ""})
+    audit_record(
+        actor=actor,
+        action="clue.transfer",
+        obj=clue,
+        now=now,
+        detail={"authority": authority, "to_office": to_office.code if to_office else ""},
+    )
     return measure
 
 
 @service
 def clue_merge(
-    *, actor: Any, clue: Clue, on: dt.date, now: dt.datetime, into: Clue | None = None, into_case: Case | None = None,
+    *,
+    actor: Any,
+    clue: Clue,
+    on: dt.date,
+    now: dt.datetime,
+    into: Clue | None = None,
+    into_case: Case | None = None,
 ) -> None:
     """Merge a clue into another clue or a case of the same office."""
     require_role(actor, Role.OFFICE_HEAD, Role.CASE_OFFICER, office=clue.office, doing=_("Merging a clue"))

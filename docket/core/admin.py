@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -20,6 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from docket.audit.services import audit_denial
 from docket.core.errors import DocketError, InvalidInput
+
+
+def actor_of(request: HttpRequest) -> Any:
+    """The signed-in officer (typed loosely: the admin only lets authenticated staff this far)."""
+    return request.user
 
 
 def is_officer(request: HttpRequest) -> bool:
@@ -54,8 +60,11 @@ class ScopedAdmin(admin.ModelAdmin):
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
-            audit_denial(actor=request.user, action=f"{self.model._meta.label_lower}.read",
-                         detail={"id": str(object_id)[:64], "via": "admin"})
+            audit_denial(
+                actor=request.user,
+                action=f"{self.model._meta.label_lower}.read",
+                detail={"id": str(object_id)[:64], "via": "admin"},
+            )
         return obj
 
 
@@ -98,8 +107,9 @@ def _make_action(step: Step) -> Callable[..., Any]:
             except DocketError as exc:
                 modeladmin.message_user(request, f"{obj}: {exc}", messages.ERROR)
         if done:
-            modeladmin.message_user(request, _("%(step)s: done for %(n)d.") % {"step": step.label, "n": done},
-                                    messages.SUCCESS)
+            modeladmin.message_user(
+                request, _("%(step)s: done for %(n)d.") % {"step": step.label, "n": done}, messages.SUCCESS
+            )
         return None
 
     action.__name__ = step.name
@@ -107,8 +117,9 @@ def _make_action(step: Step) -> Callable[..., Any]:
     return action
 
 
-def _render(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any], step: Step,
-            form: forms.Form) -> TemplateResponse:
+def _render(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any], step: Step, form: forms.Form
+) -> TemplateResponse:
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": step.label,
@@ -116,6 +127,6 @@ def _render(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QueryS
         "form": form,
         "action": step.name,
         "opts": modeladmin.model._meta,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/docket/step_form.html", context)

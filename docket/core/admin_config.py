@@ -7,11 +7,11 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from docket.audit.services import audit_record
-from docket.core.admin import is_officer
+from docket.core.admin import actor_of, is_officer
 
 
 def is_administrator(request: HttpRequest) -> bool:
-    return is_officer(request) and request.user.has_role("administrator")
+    return is_officer(request) and actor_of(request).has_role("administrator")
 
 
 class ConfigAdmin(admin.ModelAdmin):
@@ -37,12 +37,20 @@ class ConfigAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action=f"{obj._meta.label_lower}.{'change' if change else 'add'}",
-                     obj=obj, detail={"fields": sorted(form.changed_data)})
+        audit_record(
+            actor=request.user,
+            action=f"{obj._meta.label_lower}.{'change' if change else 'add'}",
+            obj=obj,
+            detail={"fields": sorted(form.changed_data)},
+        )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         for formset in formsets:
             if formset.has_changed():
-                audit_record(actor=request.user, action=f"{form.instance._meta.label_lower}.related_change",
-                             obj=form.instance, detail={"inline": formset.model._meta.label_lower})
+                audit_record(
+                    actor=request.user,
+                    action=f"{form.instance._meta.label_lower}.related_change",
+                    obj=form.instance,
+                    detail={"inline": formset.model._meta.label_lower},
+                )

@@ -8,12 +8,13 @@ from docket.offices.scoping import ScopedManager
 class EvidenceItem(models.Model):
     """A file held as evidence (of a case) or as material (of a clue), stored by its SHA-256."""
 
-    office = models.ForeignKey("offices.Office", verbose_name=_("office"), on_delete=models.PROTECT,
-                               related_name="+")
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="evidence")
-    clue = models.ForeignKey("clues.Clue", verbose_name=_("clue"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="material")
+    office = models.ForeignKey("offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    clue = models.ForeignKey(
+        "clues.Clue", verbose_name=_("clue"), null=True, blank=True, on_delete=models.PROTECT, related_name="material"
+    )
     name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -21,10 +22,10 @@ class EvidenceItem(models.Model):
     description = models.TextField(_("description"), blank=True)
     method = models.CharField(_("how collected"), max_length=200, blank=True)
     collected_on = models.DateField(_("collected on"))
-    collectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("collected by"),
-                                        related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
-                                    on_delete=models.PROTECT, related_name="+")
+    collectors = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("collected by"), related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("recorded at"))
 
     objects = ScopedManager()

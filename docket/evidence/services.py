@@ -29,7 +29,9 @@ def _check_file(content: bytes, name: str, content_type: str) -> None:
     if not content:
         errors.append(FieldError("file", _("the file is empty")))
     if len(content) > settings.DOCKET_EVIDENCE_MAX_BYTES:
-        errors.append(FieldError("file", _("larger than the %(n)d bytes allowed") % {"n": settings.DOCKET_EVIDENCE_MAX_BYTES}))
+        errors.append(
+            FieldError("file", _("larger than the %(n)d bytes allowed") % {"n": settings.DOCKET_EVIDENCE_MAX_BYTES})
+        )
     if content_type not in settings.DOCKET_EVIDENCE_TYPES:
         errors.append(FieldError("content_type", _("%(t)s files are not accepted") % {"t": content_type}))
     if not name.strip() or "/" in name or "\\" in name:
@@ -40,8 +42,17 @@ def _check_file(content: bytes, name: str, content_type: str) -> None:
 
 @service
 def evidence_add(
-    *, actor: Any, case: Case, content: bytes, name: str, content_type: str, collected_on: dt.date,
-    collectors: list[Officer], method: str, description: str, now: dt.datetime,
+    *,
+    actor: Any,
+    case: Case,
+    content: bytes,
+    name: str,
+    content_type: str,
+    collected_on: dt.date,
+    collectors: list[Officer],
+    method: str,
+    description: str,
+    now: dt.datetime,
 ) -> EvidenceItem:
     """Evidence is collected by at least two certified investigators of the case (APL art. 42)."""
     require_role(actor, Role.CASE_OFFICER, office=case.office, doing=_("Adding evidence"))
@@ -63,24 +74,47 @@ def evidence_add(
         raise GateRefused(_("%(o)s is not an investigator of this case.") % {"o": not_on_case[0]})
     certified = [o for o in unique.values() if o.is_certified(collected_on)]
     if len(certified) < 2:
-        raise GateRefused(_("Evidence is collected by at least two officers with enforcement certificates "
-                            "valid on %(d)s.") % {"d": collected_on})
+        raise GateRefused(
+            _("Evidence is collected by at least two officers with enforcement certificates valid on %(d)s.")
+            % {"d": collected_on}
+        )
     digest = storage.store(content)
     item = EvidenceItem.objects.create(
-        office=case.office, case=case, name=name, content_type=content_type, size=len(content), sha256=digest,
-        description=description, method=method, collected_on=collected_on, recorded_by=actor, created_at=now,
+        office=case.office,
+        case=case,
+        name=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        description=description,
+        method=method,
+        collected_on=collected_on,
+        recorded_by=actor,
+        created_at=now,
     )
     item.collectors.set(unique.values())
     advance(case, "evidence_add", updated_at=now)
-    audit_record(actor=actor, action="evidence.add", obj=item, now=now,
-                 detail={"case": case.ref, "sha256": digest, "size": len(content)})
+    audit_record(
+        actor=actor,
+        action="evidence.add",
+        obj=item,
+        now=now,
+        detail={"case": case.ref, "sha256": digest, "size": len(content)},
+    )
     return item
 
 
 @service
 def clue_material_add(
-    *, actor: Any, clue: Clue, content: bytes, name: str, content_type: str, received_on: dt.date,
-    description: str, now: dt.datetime,
+    *,
+    actor: Any,
+    clue: Clue,
+    content: bytes,
+    name: str,
+    content_type: str,
+    received_on: dt.date,
+    description: str,
+    now: dt.datetime,
 ) -> EvidenceItem:
     """Material that came with a clue (a report's attachment, a transferring authority's file)."""
     require_role(actor, Role.CASE_OFFICER, office=clue.office, doing=_("Adding clue material"))
@@ -89,8 +123,17 @@ def clue_material_add(
     _check_file(content, name, content_type)
     digest = storage.store(content)
     item = EvidenceItem.objects.create(
-        office=clue.office, clue=clue, name=name, content_type=content_type, size=len(content), sha256=digest,
-        description=description, method="intake", collected_on=received_on, recorded_by=actor, created_at=now,
+        office=clue.office,
+        clue=clue,
+        name=name,
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        description=description,
+        method="intake",
+        collected_on=received_on,
+        recorded_by=actor,
+        created_at=now,
     )
     audit_record(actor=actor, action="evidence.add", obj=item, now=now, detail={"clue": clue.ref, "sha256": digest})
     return item
@@ -100,9 +143,14 @@ def evidence_read(*, actor: Any, item: EvidenceItem, now: dt.datetime) -> bytes:
     """The file's bytes, after checking them against the hash taken at intake. Every read is audited."""
     content = storage.load(item.sha256)
     ok = content is not None and hashlib.sha256(content).hexdigest() == item.sha256
-    audit_record(actor=actor, action="evidence.read", obj=item, now=now,
-                 outcome=Outcome.OK if ok else Outcome.FAILED,
-                 detail={"sha256": item.sha256, "verified": ok})
+    audit_record(
+        actor=actor,
+        action="evidence.read",
+        obj=item,
+        now=now,
+        outcome=Outcome.OK if ok else Outcome.FAILED,
+        detail={"sha256": item.sha256, "verified": ok},
+    )
     if not ok or content is None:
         raise EvidenceCorrupted(
             _("Evidence %(name)s is missing or altered: its content no longer matches SHA-256 %(h)s.")

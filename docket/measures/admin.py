@@ -29,16 +29,38 @@ class ReceiptForm(DateForm):
 
 
 STEPS = [
-    Step("confirm", _("Record third-party confirmation"), ConfirmForm, lambda actor, obj, data, now:
-         ms.measure_confirm(actor=actor, measure=obj, confirmed_on=data["on"], confirmation=data["confirmation"],
-                            now=now)),
-    Step("verify", _("Verify rectification"), VerifyForm, lambda actor, obj, data, now: ms.rectification_verify(
-        actor=actor, measure=obj, verified_on=data["on"], complied=data["complied"], note=data["note"], now=now)),
-    Step("payment", _("Record payment"), PaymentForm, lambda actor, obj, data, now: ms.fine_payment_record(
-        actor=actor, measure=obj, paid_on=data["on"], amount=data["amount"], reference=data["reference"], now=now)),
-    Step("receipt", _("Record transfer receipt"), ReceiptForm, lambda actor, obj, data, now:
-         ms.transfer_receipt_record(actor=actor, measure=obj, receipt_on=data["on"], receipt_ref=data["receipt_ref"],
-                                    now=now)),
+    Step(
+        "confirm",
+        _("Record third-party confirmation"),
+        ConfirmForm,
+        lambda actor, obj, data, now: ms.measure_confirm(
+            actor=actor, measure=obj, confirmed_on=data["on"], confirmation=data["confirmation"], now=now
+        ),
+    ),
+    Step(
+        "verify",
+        _("Verify rectification"),
+        VerifyForm,
+        lambda actor, obj, data, now: ms.rectification_verify(
+            actor=actor, measure=obj, verified_on=data["on"], complied=data["complied"], note=data["note"], now=now
+        ),
+    ),
+    Step(
+        "payment",
+        _("Record payment"),
+        PaymentForm,
+        lambda actor, obj, data, now: ms.fine_payment_record(
+            actor=actor, measure=obj, paid_on=data["on"], amount=data["amount"], reference=data["reference"], now=now
+        ),
+    ),
+    Step(
+        "receipt",
+        _("Record transfer receipt"),
+        ReceiptForm,
+        lambda actor, obj, data, now: ms.transfer_receipt_record(
+            actor=actor, measure=obj, receipt_on=data["on"], receipt_ref=data["receipt_ref"], now=now
+        ),
+    ),
 ]
 
 
@@ -53,6 +75,14 @@ class MeasureAdmin(ScopedAdmin):
 
 
 for model in (MeasureTarget, FinePayment):
-    admin.site.register(model, type(f"{model.__name__}Admin", (ScopedAdmin,), {
-        "list_display": ("__str__", "measure"), "select_related": ("measure",),
-    }))
+    admin.site.register(
+        model,
+        type(
+            f"{model.__name__}Admin",
+            (ScopedAdmin,),
+            {
+                "list_display": ("__str__", "measure"),
+                "select_related": ("measure",),
+            },
+        ),
+    )

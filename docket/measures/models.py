@@ -14,27 +14,43 @@ class Verification(models.TextChoices):
 class Measure(models.Model):
     """A measure taken by an office on a date: the unit the published figures count."""
 
-    office = models.ForeignKey("offices.Office", verbose_name=_("office"), on_delete=models.PROTECT,
-                               related_name="measures")
+    office = models.ForeignKey(
+        "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="measures"
+    )
     type = models.CharField(_("type"), max_length=24, choices=MeasureType.choices)
     taken_on = models.DateField(_("taken on"))
-    case = models.ForeignKey("cases.Case", verbose_name=_("case"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="measures")
-    clue = models.ForeignKey("clues.Clue", verbose_name=_("clue"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="measures")
-    subjects = models.ManyToManyField("subjects.Subject", through="MeasureTarget", verbose_name=_("aimed at"),
-                                      related_name="measures")
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+    )
+    clue = models.ForeignKey(
+        "clues.Clue", verbose_name=_("clue"), null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+    )
+    subjects = models.ManyToManyField(
+        "subjects.Subject", through="MeasureTarget", verbose_name=_("aimed at"), related_name="measures"
+    )
     # The platform an account-closure order is addressed to (it reports back what it closed).
-    addressee = models.ForeignKey("subjects.Subject", verbose_name=_("addressed to"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="orders_received")
+    addressee = models.ForeignKey(
+        "subjects.Subject",
+        verbose_name=_("addressed to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders_received",
+    )
     amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     authority = models.CharField(_("other authority"), max_length=20, choices=Authority.choices, blank=True)
-    to_office = models.ForeignKey("offices.Office", verbose_name=_("to office"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="transfers_received")
+    to_office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("to office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="transfers_received",
+    )
     receipt_on = models.DateField(_("receipt on"), null=True, blank=True)
     receipt_ref = models.CharField(_("receipt reference"), max_length=100, blank=True)
     confirmed_on = models.DateField(_("confirmed on"), null=True, blank=True)
@@ -44,10 +60,17 @@ class Measure(models.Model):
     escalated = models.BooleanField(_("escalated"), default=False)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    campaigns = models.ManyToManyField("campaigns.Campaign", verbose_name=_("campaigns"), blank=True,
-                                       related_name="measures")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    campaigns = models.ManyToManyField(
+        "campaigns.Campaign", verbose_name=_("campaigns"), blank=True, related_name="measures"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("recorded at"))
 
     objects = ScopedManager()
@@ -58,11 +81,13 @@ class Measure(models.Model):
         ordering = ["-taken_on", "-id"]
         indexes = [models.Index(fields=["office", "taken_on", "type"], name="measure_office_day_type")]
         constraints = [
-            models.CheckConstraint(name="measure_amount_positive",
-                                   condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0)),
+            models.CheckConstraint(
+                name="measure_amount_positive", condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0)
+            ),
             models.CheckConstraint(
                 name="measure_period_ordered",
-                condition=models.Q(starts_on__isnull=True) | models.Q(ends_on__isnull=True)
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
             ),
             models.CheckConstraint(

@@ -23,9 +23,18 @@ CENT = Decimal("0.01")
 
 @service
 def measure_record(
-    *, actor: Any, type: str, taken_on: dt.date, subjects: list[Subject], now: dt.datetime,
-    campaigns: list[Campaign] | None = None, due_on: dt.date | None = None, starts_on: dt.date | None = None,
-    ends_on: dt.date | None = None, addressee: Subject | None = None, legal_basis: str = "",
+    *,
+    actor: Any,
+    type: str,
+    taken_on: dt.date,
+    subjects: list[Subject],
+    now: dt.datetime,
+    campaigns: list[Campaign] | None = None,
+    due_on: dt.date | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    addressee: Subject | None = None,
+    legal_basis: str = "",
     details: dict[str, Any] | None = None,
 ) -> Measure:
     """Record a measure that needs no penalty decision (an interview, an order, a closure, ...)."""
@@ -42,8 +51,11 @@ def measure_record(
         errors.append(FieldError("taken_on", _("%(d)s is in the future") % {"d": taken_on}))
     if len(subjects) < spec.min_subjects:
         errors.append(FieldError("subjects", _("aim the measure at at least one subject")))
-    errors += [FieldError("subjects", _("a %(t)s cannot be aimed at a %(k)s") % {"t": type, "k": s.kind})
-               for s in subjects if s.kind not in spec.kinds]
+    errors += [
+        FieldError("subjects", _("a %(t)s cannot be aimed at a %(k)s") % {"t": type, "k": s.kind})
+        for s in subjects
+        if s.kind not in spec.kinds
+    ]
     if spec.due_date and due_on is None:
         errors.append(FieldError("due_on", _("required")))
     if due_on is not None and due_on < taken_on:
@@ -62,7 +74,9 @@ def measure_record(
         errors.append(FieldError("addressee", _("only account-closure orders are addressed to a platform")))
     unknown = set(details or {}) - set(spec.details)
     if unknown:
-        errors.append(FieldError("details", _("unknown for %(t)s: %(k)s") % {"t": type, "k": ", ".join(sorted(unknown))}))
+        errors.append(
+            FieldError("details", _("unknown for %(t)s: %(k)s") % {"t": type, "k": ", ".join(sorted(unknown))})
+        )
     if type == MeasureType.INTERVIEW:
         missing = [k for k in ("reason", "time", "place", "attendees") if not (details or {}).get(k)]
         if missing:
@@ -70,15 +84,24 @@ def measure_record(
     if errors:
         raise InvalidInput(errors)
     measure = Measure.objects.create(
-        office=actor.office, type=type, taken_on=taken_on, due_on=due_on, starts_on=starts_on, ends_on=ends_on,
-        addressee=addressee, legal_basis=legal_basis, details=details or {}, created_by=actor, created_at=now,
+        office=actor.office,
+        type=type,
+        taken_on=taken_on,
+        due_on=due_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        addressee=addressee,
+        legal_basis=legal_basis,
+        details=details or {},
+        created_by=actor,
+        created_at=now,
         quantity=0 if type == MeasureType.ACCOUNT_CLOSURE_ORDER else None,
     )
-    MeasureTarget.objects.bulk_create([MeasureTarget(measure=measure, subject=s) for s in subjects],
-                                      batch_size=2000)
+    MeasureTarget.objects.bulk_create([MeasureTarget(measure=measure, subject=s) for s in subjects], batch_size=2000)
     measure.campaigns.set(campaigns or [])
-    audit_record(actor=actor, action="measure.record", obj=measure, now=now,
-                 detail={"type": type, "subjects": len(subjects)})
+    audit_record(
+        actor=actor, action="measure.record", obj=measure, now=now, detail={"type": type, "subjects": len(subjects)}
+    )
     return measure
 
 
@@ -87,8 +110,9 @@ def _require_own(actor: Any, measure: Measure, doing: str) -> None:
 
 
 @service
-def measure_confirm(*, actor: Any, measure: Measure, confirmed_on: dt.date, confirmation: str,
-                    now: dt.datetime) -> None:
+def measure_confirm(
+    *, actor: Any, measure: Measure, confirmed_on: dt.date, confirmation: str, now: dt.datetime
+) -> None:
     """The third party (store, host platform, telecom regulator) confirmed the measure carried out."""
     _require_own(actor, measure, _("Recording a confirmation"))
     if not SPECS[measure.type].confirmation:
@@ -98,7 +122,8 @@ def measure_confirm(*, actor: Any, measure: Measure, confirmed_on: dt.date, conf
     if confirmed_on < measure.taken_on or not confirmation.strip():
         raise InvalidInput(FieldError("confirmation", _("who confirmed, on a date not before the measure")))
     n = Measure.objects.filter(pk=measure.pk, confirmed_on__isnull=True).update(
-        confirmed_on=confirmed_on, confirmation=confirmation)
+        confirmed_on=confirmed_on, confirmation=confirmation
+    )
     if n != 1:
         raise GateRefused(_("Already confirmed."))
     measure.confirmed_on, measure.confirmation = confirmed_on, confirmation
@@ -106,8 +131,9 @@ def measure_confirm(*, actor: Any, measure: Measure, confirmed_on: dt.date, conf
 
 
 @service
-def rectification_verify(*, actor: Any, measure: Measure, verified_on: dt.date, complied: bool, note: str,
-                         now: dt.datetime) -> Any:
+def rectification_verify(
+    *, actor: Any, measure: Measure, verified_on: dt.date, complied: bool, note: str, now: dt.datetime
+) -> Any:
     """Verify a rectification order; a missed one escalates into a new clue of the same office."""
     _require_own(actor, measure, _("Verifying a rectification"))
     if measure.type != MeasureType.RECTIFICATION_ORDER:
@@ -120,24 +146,32 @@ def rectification_verify(*, actor: Any, measure: Measure, verified_on: dt.date, 
     if verified_on < measure.taken_on:
         raise InvalidInput(FieldError("verified_on", _("cannot precede the order")))
     result = Verification.COMPLIED if complied else Verification.NOT_COMPLIED
-    Measure.objects.filter(pk=measure.pk).update(verified_on=verified_on, verification=result,
-                                                 escalated=not complied)
+    Measure.objects.filter(pk=measure.pk).update(verified_on=verified_on, verification=result, escalated=not complied)
     measure.verified_on, measure.verification, measure.escalated = verified_on, result, not complied
     follow_up = None
     if not complied:
-        from docket.clues.models import Clue, Source
         from docket.cases.services import _next_number
+        from docket.clues.models import Clue, Source
 
         follow_up = Clue.objects.create(
-            office=measure.office, ref=_next_number(Clue, "ref", f"XS-{measure.office.code}-{verified_on.year}-"),
-            source=Source.INSPECTION, received_on=verified_on, profile=default_profile(), registered_by=actor,
+            office=measure.office,
+            ref=_next_number(Clue, "ref", f"XS-{measure.office.code}-{verified_on.year}-"),
+            source=Source.INSPECTION,
+            received_on=verified_on,
+            profile=default_profile(),
+            registered_by=actor,
             summary=_("Rectification order of %(d)s not complied with by its due date %(due)s. %(note)s")
             % {"d": measure.taken_on, "due": measure.due_on, "note": note},
             created_at=now,
         )
         follow_up.subjects.set(measure.subjects.all())
-    audit_record(actor=actor, action="measure.verify", obj=measure, now=now,
-                 detail={"result": result, "note": note, "follow_up": follow_up.ref if follow_up else ""})
+    audit_record(
+        actor=actor,
+        action="measure.verify",
+        obj=measure,
+        now=now,
+        detail={"result": result, "note": note, "follow_up": follow_up.ref if follow_up else ""},
+    )
     return follow_up
 
 
@@ -156,7 +190,8 @@ def fine_balance(measure: Measure, as_of: dt.date) -> Balance:
     never more in total than the principal itself. Payments pay the principal first.
     """
     principal = measure.amount or Decimal(0)
-    rate = default_profile().late_payment_daily_rate if measure.case_id is None else measure.case.profile.late_payment_daily_rate
+    profile = measure.case.profile if measure.case is not None else default_profile()
+    rate = profile.late_payment_daily_rate
     payments = sorted((p.paid_on, p.amount) for p in measure.payments.all() if p.paid_on <= as_of)
     paid = sum((a for _d, a in payments), Decimal(0))
     unpaid = principal
@@ -183,8 +218,9 @@ def fine_balance(measure: Measure, as_of: dt.date) -> Balance:
 
 
 @service
-def fine_payment_record(*, actor: Any, measure: Measure, paid_on: dt.date, amount: Decimal, reference: str,
-                        now: dt.datetime) -> FinePayment:
+def fine_payment_record(
+    *, actor: Any, measure: Measure, paid_on: dt.date, amount: Decimal, reference: str, now: dt.datetime
+) -> FinePayment:
     _require_own(actor, measure, _("Recording a payment"))
     if not SPECS[measure.type].amount:
         raise GateRefused(_("Only fines and confiscations are paid."))
@@ -200,16 +236,23 @@ def fine_payment_record(*, actor: Any, measure: Measure, paid_on: dt.date, amoun
     owed = fine_balance(measure, paid_on).outstanding
     if amount > owed:
         raise InvalidInput(FieldError("amount", _("only %(o)s is owed on %(d)s") % {"o": owed, "d": paid_on}))
-    payment = FinePayment.objects.create(measure=measure, paid_on=paid_on, amount=amount, reference=reference,
-                                         recorded_by=actor)
-    audit_record(actor=actor, action="measure.payment", obj=measure, now=now,
-                 detail={"amount": amount, "paid_on": paid_on, "reference": reference})
+    payment = FinePayment.objects.create(
+        measure=measure, paid_on=paid_on, amount=amount, reference=reference, recorded_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="measure.payment",
+        obj=measure,
+        now=now,
+        detail={"amount": amount, "paid_on": paid_on, "reference": reference},
+    )
     return payment
 
 
 @service
-def transfer_receipt_record(*, actor: Any, measure: Measure, receipt_on: dt.date, receipt_ref: str,
-                            now: dt.datetime) -> None:
+def transfer_receipt_record(
+    *, actor: Any, measure: Measure, receipt_on: dt.date, receipt_ref: str, now: dt.datetime
+) -> None:
     _require_own(actor, measure, _("Recording a transfer receipt"))
     if measure.type != MeasureType.TRANSFER:
         raise GateRefused(_("Only transfers have receipts."))
@@ -223,12 +266,16 @@ def transfer_receipt_record(*, actor: Any, measure: Measure, receipt_on: dt.date
 
 
 @service
-def account_closures_report(*, actor: Any, measure: Measure, closed: list[str], refused: dict[str, str],
-                            on: dt.date, now: dt.datetime) -> int:
+def account_closures_report(
+    *, actor: Any, measure: Measure, closed: list[str], refused: dict[str, str], on: dt.date, now: dt.datetime
+) -> int:
     """The platform reports which accounts of an order it closed (and which it refused, with why)."""
     require_role(actor, Role.PLATFORM, doing=_("Reporting account closures"))
-    if measure.type != MeasureType.ACCOUNT_CLOSURE_ORDER or measure.addressee_id is None \
-            or actor.platform_id != measure.addressee_id:
+    if (
+        measure.type != MeasureType.ACCOUNT_CLOSURE_ORDER
+        or measure.addressee_id is None
+        or actor.platform_id != measure.addressee_id
+    ):
         from docket.core.errors import NotFound
 
         raise NotFound(_("No such order addressed to you."))
@@ -244,11 +291,17 @@ def account_closures_report(*, actor: Any, measure: Measure, closed: list[str], 
     for ident, why in refused.items():
         t = targets[ident]
         t.status, t.done_on, t.note = TargetStatus.REFUSED, on, why[:300]
-    MeasureTarget.objects.bulk_update([targets[i] for i in [*closed, *refused]], ["status", "done_on", "note"],
-                                      batch_size=2000)
+    MeasureTarget.objects.bulk_update(
+        [targets[i] for i in [*closed, *refused]], ["status", "done_on", "note"], batch_size=2000
+    )
     count = measure.targets.filter(status=TargetStatus.DONE).count()
     Measure.objects.filter(pk=measure.pk).update(quantity=count)
     measure.quantity = count
-    audit_record(actor=actor, action="measure.platform_report", obj=measure, now=now,
-                 detail={"closed": len(closed), "refused": len(refused), "total_closed": count})
+    audit_record(
+        actor=actor,
+        action="measure.platform_report",
+        obj=measure,
+        now=now,
+        detail={"closed": len(closed), "refused": len(refused), "total_closed": count},
+    )
     return count

@@ -53,7 +53,8 @@ SPECS: dict[str, MeasureSpec] = {
     MeasureType.CONFISCATION: MeasureSpec(NOT_PERSON, penalty=True, amount=True),
     MeasureType.RECTIFICATION_ORDER: MeasureSpec(NOT_PERSON, due_date=True, details=("requirements",)),
     MeasureType.SUSPENSION: MeasureSpec(
-        frozenset({Kind.ORGANISATION, Kind.WEBSITE, Kind.APP, Kind.MINI_PROGRAM}), period=True,
+        frozenset({Kind.ORGANISATION, Kind.WEBSITE, Kind.APP, Kind.MINI_PROGRAM}),
+        period=True,
         details=("functions",),
     ),
     MeasureType.APP_REMOVAL: MeasureSpec(frozenset({Kind.APP}), confirmation=True, details=("stores",)),
@@ -73,9 +74,14 @@ SPECS: dict[str, MeasureSpec] = {
 PENALTY_TYPES = frozenset(k for k, s in SPECS.items() if s.penalty)
 # What a case decision may impose besides penalties (orders that accompany a penalty decision).
 DECISION_TYPES = PENALTY_TYPES | {
-    MeasureType.RECTIFICATION_ORDER, MeasureType.SUSPENSION, MeasureType.APP_REMOVAL,
-    MeasureType.MINI_PROGRAM_SHUTDOWN, MeasureType.WEBSITE_CLOSURE, MeasureType.RESPONSIBLE_PERSON,
-    MeasureType.PUBLIC_NOTICE, MeasureType.ACCOUNT_CLOSURE_ORDER,
+    MeasureType.RECTIFICATION_ORDER,
+    MeasureType.SUSPENSION,
+    MeasureType.APP_REMOVAL,
+    MeasureType.MINI_PROGRAM_SHUTDOWN,
+    MeasureType.WEBSITE_CLOSURE,
+    MeasureType.RESPONSIBLE_PERSON,
+    MeasureType.PUBLIC_NOTICE,
+    MeasureType.ACCOUNT_CLOSURE_ORDER,
 }
 
 

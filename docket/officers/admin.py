@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from docket.audit.services import audit_record
-from docket.core.admin import is_officer
+from docket.core.admin import actor_of, is_officer
 from docket.core.admin_config import is_administrator
 from docket.officers.models import Officer, OfficerRole
 
@@ -21,8 +21,7 @@ class RoleInline(admin.TabularInline):
 class OfficerAdmin(UserAdmin):
     """Administrators manage the officers of their own subtree; every officer may look them up."""
 
-    list_display = ("username", "display_name", "office", "certificate_number", "certificate_valid_until",
-                    "is_active")
+    list_display = ("username", "display_name", "office", "certificate_number", "certificate_valid_until", "is_active")
     list_filter = ("is_active", "roles__role")
     search_fields = ("username", "display_name", "certificate_number")
     raw_id_fields = ("office", "platform")
@@ -30,12 +29,12 @@ class OfficerAdmin(UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Officer"), {"fields": ("display_name", "email", "office", "platform", "is_active", "is_staff")}),
-        (_("Enforcement certificate"), {"fields": ("certificate_number", "certificate_valid_from",
-                                                   "certificate_valid_until")}),
+        (
+            _("Enforcement certificate"),
+            {"fields": ("certificate_number", "certificate_valid_from", "certificate_valid_until")},
+        ),
     )
-    add_fieldsets = (
-        (None, {"fields": ("username", "password1", "password2", "display_name", "office", "is_staff")}),
-    )
+    add_fieldsets = ((None, {"fields": ("username", "password1", "password2", "display_name", "office", "is_staff")}),)
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return Officer.objects.visible_to(request.user).select_related("office")
@@ -56,20 +55,28 @@ class OfficerAdmin(UserAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: Officer, form: Any, change: bool) -> None:
-        office = request.user.office
+        office = actor_of(request).office
         if obj.office is None or office is None or not office.contains(obj.office):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied(_("An officer belongs to an office in your jurisdiction."))
         super().save_model(request, obj, form, change)
-        audit_record(actor=request.user, action=f"officer.{'change' if change else 'add'}", obj=obj,
-                     detail={"fields": sorted(f for f in form.changed_data if "password" not in f)})
+        audit_record(
+            actor=request.user,
+            action=f"officer.{'change' if change else 'add'}",
+            obj=obj,
+            detail={"fields": sorted(f for f in form.changed_data if "password" not in f)},
+        )
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if any(f.has_changed() for f in formsets):
-            audit_record(actor=request.user, action="officer.roles", obj=form.instance,
-                         detail={"roles": sorted(form.instance.roles.values_list("role", flat=True))})
+            audit_record(
+                actor=request.user,
+                action="officer.roles",
+                obj=form.instance,
+                detail={"roles": sorted(form.instance.roles.values_list("role", flat=True))},
+            )
 
 
 # Roles (DESIGN §1) take the place of Django's groups and model permissions.

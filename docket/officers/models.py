@@ -1,10 +1,10 @@
 import datetime as dt
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from docket.offices.scoping import CASE_READER_ROLES, ScopedManager
+from docket.offices.scoping import CASE_READER_ROLES, ScopedQuerySet
 
 
 class Role(models.TextChoices):
@@ -20,29 +20,19 @@ class Role(models.TextChoices):
 CASE_READERS = CASE_READER_ROLES
 
 
-class OfficerManager(ScopedManager):
+class OfficerManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
-
-    def get_by_natural_key(self, username: str) -> "Officer":
-        return self.get(**{self.model.USERNAME_FIELD: username})
-
-    def create_user(self, username: str, password: str | None = None, **extra: object) -> "Officer":
-        user = self.model(username=username, **extra)
-        user.set_password(password)
-        user.save(using=self._db)
-        return user
-
-    def create_superuser(self, username: str, password: str | None = None, **extra: object) -> "Officer":
-        extra.setdefault("is_staff", True)
-        extra.setdefault("is_superuser", True)
-        return self.create_user(username, password, **extra)
 
 
 class Officer(AbstractUser):
     """A person who signs in: an officer of one office, with roles and an enforcement certificate."""
 
     office = models.ForeignKey(
-        "offices.Office", verbose_name=_("office"), null=True, blank=True, on_delete=models.PROTECT,
+        "offices.Office",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="officers",
     )
     display_name = models.CharField(_("name"), max_length=100, blank=True)
@@ -51,11 +41,15 @@ class Officer(AbstractUser):
     certificate_valid_until = models.DateField(_("certificate valid until"), null=True, blank=True)
     # A platform's API client is bound to the platform operator it speaks for.
     platform = models.ForeignKey(
-        "subjects.Subject", verbose_name=_("platform"), null=True, blank=True, on_delete=models.PROTECT,
+        "subjects.Subject",
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
-    objects = OfficerManager()  # type: ignore[misc]
+    objects = OfficerManager()  # type: ignore[assignment,misc]
     # Every officer may see the officers of their own subtree (to assign, to review).
     readers: frozenset[str] = frozenset()
 
@@ -64,7 +58,8 @@ class Officer(AbstractUser):
         verbose_name_plural = _("officers")
         constraints = [
             models.UniqueConstraint(
-                fields=["certificate_number"], name="officer_certificate_unique",
+                fields=["certificate_number"],
+                name="officer_certificate_unique",
                 condition=~models.Q(certificate_number=""),
             ),
             models.CheckConstraint(

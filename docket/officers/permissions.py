@@ -18,6 +18,4 @@ def require_role(actor: Any, *roles: str, office: Office | None = None, doing: s
             % {"what": doing or _("This step"), "roles": " / ".join(sorted(roles))}
         )
     if office is not None and actor.office_id != office.pk:
-        raise Denied(
-            _("%(what)s is for officers of %(office)s.") % {"what": doing or _("This step"), "office": office}
-        )
+        raise Denied(_("%(what)s is for officers of %(office)s.") % {"what": doing or _("This step"), "office": office})

@@ -17,6 +17,8 @@ def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     audit_record(
-        actor=None, action="officer.login", outcome=Outcome.DENIED,
+        actor=None,
+        action="officer.login",
+        outcome=Outcome.DENIED,
         detail={"username": str(credentials.get("username", ""))[:150]},
     )

@@ -18,7 +18,11 @@ class Office(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent office"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     # "/000000/330000/330100/": a prefix match finds the whole subtree in one indexed query.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 
 from docket.core.errors import NotFound
@@ -53,7 +54,7 @@ def get_visible(queryset: ScopedQuerySet[M], actor: Any, **lookup: Any) -> M:
     """Fetch one object through the jurisdiction, or NotFound (audited as a refused access)."""
     try:
         return queryset.visible_to(actor).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         from docket.audit.services import audit_denial
 
         audit_denial(actor=actor, action=f"{queryset.model._meta.label_lower}.read", detail=lookup)

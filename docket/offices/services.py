@@ -4,10 +4,10 @@ from django.db import transaction
 
 from docket.audit.services import audit_record, service
 from docket.core.errors import FieldError, InvalidInput
-from docket.offices.cn import cn_division_tree
-from docket.offices.models import Level, Office
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
+from docket.offices.cn import cn_division_tree
+from docket.offices.models import Level, Office
 
 NATIONAL_CODE = "000000"
 
@@ -18,7 +18,13 @@ def _path(parent: Office | None, code: str) -> str:
 
 @service
 def office_create(
-    *, actor: Any, code: str, name: str, level: str, parent: Office | None, name_en: str = "",
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    level: str,
+    parent: Office | None,
+    name_en: str = "",
     system: bool = False,
 ) -> Office:
     """Add an office under ``parent``. ``system`` is for set-up commands that act for nobody."""
@@ -50,8 +56,12 @@ def offices_load_cn(*, actor: Any = None, progress: Any = None) -> dict[str, int
         national = existing.get(NATIONAL_CODE)
         if national is None:
             national = Office.objects.create(
-                code=NATIONAL_CODE, name="国家互联网信息办公室", name_en="Cyberspace Administration of China",
-                level=Level.NATIONAL, parent=None, path=_path(None, NATIONAL_CODE),
+                code=NATIONAL_CODE,
+                name="国家互联网信息办公室",
+                name_en="Cyberspace Administration of China",
+                level=Level.NATIONAL,
+                parent=None,
+                path=_path(None, NATIONAL_CODE),
             )
             existing[NATIONAL_CODE] = national
             created += 1
@@ -64,15 +74,20 @@ def offices_load_cn(*, actor: Any = None, progress: Any = None) -> dict[str, int
             office = existing.get(node.code)
             if office is None:
                 office = Office.objects.create(
-                    code=node.code, name=office_name, name_en=node.name_en, level=node.level,
-                    parent=parent, path=_path(parent, node.code),
+                    code=node.code,
+                    name=office_name,
+                    name_en=node.name_en,
+                    level=node.level,
+                    parent=parent,
+                    path=_path(parent, node.code),
                 )
                 existing[node.code] = office
                 created += 1
             elif (office.name, office.level, office.parent_id) != (office_name, node.level, parent.pk):
                 if office.parent_id != parent.pk:
-                    raise InvalidInput(FieldError(
-                        "parent", f"office {node.code} sits under another office; move it by hand first"))
+                    raise InvalidInput(
+                        FieldError("parent", f"office {node.code} sits under another office; move it by hand first")
+                    )
                 office.name, office.level = office_name, node.level
                 if node.name_en and not office.name_en:
                     office.name_en = node.name_en

@@ -54,7 +54,11 @@ class Subject(models.Model):
     identifier = models.CharField(_("identifier"), max_length=200)
     platform = models.CharField(_("platform"), max_length=40, blank=True, default="")
     operator = models.ForeignKey(
-        "self", verbose_name=_("operator"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("operator"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="operates",
     )
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)

@@ -25,8 +25,15 @@ REGISTRARS = (*CASE_READERS, Role.ADMINISTRATOR)
 # Columns of `docket import subjects`; README documents each.
 REQUIRED_COLUMNS = ("kind", "name", "identifier")
 OPTIONAL_COLUMNS = (
-    "platform", "operator", "legal_representative", "icp_number", "licence_number", "stores",
-    "account_type", "handle", "position",
+    "platform",
+    "operator",
+    "legal_representative",
+    "icp_number",
+    "licence_number",
+    "stores",
+    "account_type",
+    "handle",
+    "position",
 )
 
 
@@ -101,8 +108,9 @@ def _operators(identifiers: Iterable[str]) -> dict[str, int]:
     chunk = list(ids)
     for i in range(0, len(chunk), 500):
         found.update(
-            Subject.objects.filter(kind=Kind.ORGANISATION, platform="", identifier__in=chunk[i : i + 500])
-            .values_list("identifier", "id")
+            Subject.objects.filter(kind=Kind.ORGANISATION, platform="", identifier__in=chunk[i : i + 500]).values_list(
+                "identifier", "id"
+            )
         )
     return found
 
@@ -126,8 +134,13 @@ def subject_register(*, actor: Any, kind: str, now: dt.datetime, **fields: str) 
             raise InvalidInput(FieldError("operator", f"no organisation {operator_code} is registered"))
         data["operator_id"] = operator_id
     subject = Subject.objects.create(**data)
-    audit_record(actor=actor, action="subject.register", obj=subject,
-                 detail={"kind": kind, "identifier": subject.display_identifier}, now=now)
+    audit_record(
+        actor=actor,
+        action="subject.register",
+        obj=subject,
+        detail={"kind": kind, "identifier": subject.display_identifier},
+        now=now,
+    )
     return subject, True
 
 
@@ -207,7 +220,10 @@ def subjects_import(
             Subject.objects.bulk_update(updates, ["operator"], batch_size=2000)
         result = {"rows": len(rows), "created": len(to_create), "matched": len(rows) - len(to_create)}
         audit_record(
-            actor=actor, action="subject.import", object_type="subjects.subject", now=now,
+            actor=actor,
+            action="subject.import",
+            object_type="subjects.subject",
+            now=now,
             detail={**result, "sha256": hashlib.sha256(data).hexdigest()},
         )
     return result

@@ -24,7 +24,8 @@ class Provision(models.Model):
             models.UniqueConstraint(fields=["law", "article", "paragraph", "item"], name="provision_unique"),
             models.CheckConstraint(
                 name="provision_fine_range_ordered",
-                condition=models.Q(fine_min__isnull=True) | models.Q(fine_max__isnull=True)
+                condition=models.Q(fine_min__isnull=True)
+                | models.Q(fine_max__isnull=True)
                 | models.Q(fine_max__gte=models.F("fine_min")),
             ),
         ]

@@ -23,9 +23,7 @@ class _Calendar:
 
     def _extend(self, last: dt.date) -> None:
         lo = self.last + ONE
-        self.years |= set(
-            CalendarYear.objects.filter(year__range=(lo.year, last.year)).values_list("year", flat=True)
-        )
+        self.years |= set(CalendarYear.objects.filter(year__range=(lo.year, last.year)).values_list("year", flat=True))
         self.exceptions.update(CalendarDay.objects.filter(date__range=(lo, last)).values_list("date", "kind"))
         self.last = last
 

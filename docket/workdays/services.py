@@ -40,7 +40,11 @@ def calendar_day_set(
     else:
         obj, _ = CalendarDay.objects.update_or_create(date=date, defaults={"kind": kind, "name": name})
     audit_record(
-        actor=actor, action="calendar.day_set", object_type="workdays.calendarday", object_id=date.isoformat(),
-        detail={"before": before, "after": kind, "name": name}, now=now,
+        actor=actor,
+        action="calendar.day_set",
+        object_type="workdays.calendarday",
+        object_id=date.isoformat(),
+        detail={"before": before, "after": kind, "name": name},
+        now=now,
     )
     return obj

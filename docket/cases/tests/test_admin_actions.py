@@ -6,8 +6,9 @@ from docket.cases.models import Case, State
 
 
 def _post(client, case, action, **data):
-    return client.post("/admin/cases/case/", {"action": action, "_selected_action": [case.pk], "apply": "1", **data},
-                       follow=True)
+    return client.post(
+        "/admin/cases/case/", {"action": action, "_selected_action": [case.pk], "apply": "1", **data}, follow=True
+    )
 
 
 def test_admin_action_runs_the_service(team, client):

@@ -45,8 +45,9 @@ def test_two_simultaneous_dismissals_make_one_transition(tree):
     team = t.Team(tree.hz)
     case = t.drive(team, to=State.INVESTIGATING)
     copies = [Case.objects.get(pk=case.pk) for _ in range(2)]
-    results = _race([lambda c=c: cs.dismiss(actor=team.head, case=c, reason="r", on=case.filed_on, now=t.NOW)
-                     for c in copies])
+    results = _race(
+        [lambda c=c: cs.dismiss(actor=team.head, case=c, reason="r", on=case.filed_on, now=t.NOW) for c in copies]
+    )
     assert sum(r is None for r in results) == 1
     assert sum(isinstance(r, Conflict) for r in results) == 1
     case.refresh_from_db()
@@ -56,11 +57,13 @@ def test_two_simultaneous_dismissals_make_one_transition(tree):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_simultaneous_filings_of_one_clue_make_one_case(tree):
     team = t.Team(tree.hz)
-    clue = clue_register(actor=team.a, source=Source.MEDIA, received_on=t.NOW.date(), summary="s",
-                         subjects=[t.organisation()], now=t.NOW)
+    clue = clue_register(
+        actor=team.a, source=Source.MEDIA, received_on=t.NOW.date(), summary="s", subjects=[t.organisation()], now=t.NOW
+    )
     copies = [Clue.objects.get(pk=clue.pk) for _ in range(2)]
-    results = _race([lambda c=c: cs.case_file(actor=team.head, clue=c, title="x", on=t.NOW.date(), now=t.NOW)
-                     for c in copies])
+    results = _race(
+        [lambda c=c: cs.case_file(actor=team.head, clue=c, title="x", on=t.NOW.date(), now=t.NOW) for c in copies]
+    )
     assert sum(isinstance(r, Case) for r in results) == 1
     assert sum(isinstance(r, Conflict | GateRefused) for r in results) == 1
     assert Case.objects.filter(clue=clue).count() == 1

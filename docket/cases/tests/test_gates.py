@@ -25,8 +25,9 @@ D = dt.date
 
 def test_filing_needs_the_head_of_the_clues_office(team, tree):
     party = t.organisation()
-    clue = clue_register(actor=team.a, source=Source.INSPECTION, received_on=D(2024, 3, 1), summary="s",
-                         subjects=[party], now=NOW)
+    clue = clue_register(
+        actor=team.a, source=Source.INSPECTION, received_on=D(2024, 3, 1), summary="s", subjects=[party], now=NOW
+    )
     with pytest.raises(Denied):
         cs.case_file(actor=team.a, clue=clue, title="x", on=D(2024, 3, 4), now=NOW)
     upper_head = t.officer(tree.zj, Role.OFFICE_HEAD)
@@ -45,8 +46,14 @@ def test_filing_clock_across_spring_festival_and_its_extension(team):
     received = D(2024, 2, 2)
     due = add_working_days(received, 15)
     assert due == D(2024, 2, 28)
-    clue = clue_register(actor=team.a, source=Source.PUBLIC_REPORT, received_on=received, summary="s",
-                         subjects=[t.organisation()], now=NOW)
+    clue = clue_register(
+        actor=team.a,
+        source=Source.PUBLIC_REPORT,
+        received_on=received,
+        summary="s",
+        subjects=[t.organisation()],
+        now=NOW,
+    )
     with pytest.raises(GateRefused, match="2024-02-28"):
         cs.case_file(actor=team.head, clue=clue, title="x", on=D(2024, 2, 29), now=NOW)
     with pytest.raises(GateRefused, match="ended"):
@@ -60,8 +67,9 @@ def test_filing_clock_across_spring_festival_and_its_extension(team):
 
 
 def test_filing_input_is_validated(team):
-    clue = clue_register(actor=team.a, source=Source.MEDIA, received_on=D(2024, 3, 1), summary="s", subjects=[],
-                         now=NOW)
+    clue = clue_register(
+        actor=team.a, source=Source.MEDIA, received_on=D(2024, 3, 1), summary="s", subjects=[], now=NOW
+    )
     with pytest.raises(InvalidInput) as exc:
         cs.case_file(actor=team.head, clue=clue, title=" ", on=D(2024, 2, 1), now=NOW, flags=["odd"])
     assert {e.field for e in exc.value.errors} == {"title", "flags", "on", "parties"}
@@ -100,9 +108,18 @@ def test_only_officers_of_the_office_are_assigned(team, tree):
 
 
 def _evidence(team, case, collectors, actor=None, day=None):
-    return evidence_add(actor=actor or team.a, case=case, content=b"x", name="a.txt", content_type="text/plain",
-                        collected_on=day or case.filed_on, collectors=collectors, method="勘验", description="",
-                        now=NOW)
+    return evidence_add(
+        actor=actor or team.a,
+        case=case,
+        content=b"x",
+        name="a.txt",
+        content_type="text/plain",
+        collected_on=day or case.filed_on,
+        collectors=collectors,
+        method="勘验",
+        description="",
+        now=NOW,
+    )
 
 
 def test_evidence_needs_two_certified_investigators(team, tree):
@@ -119,8 +136,9 @@ def test_evidence_needs_two_certified_investigators(team, tree):
 
 def test_granted_recusal_takes_the_officer_off_the_case(team):
     case = t.drive(team, to=State.INVESTIGATING)
-    recusal = cs.recusal_request(actor=team.a, case=case, officer=team.b, reason="亲属关系", by_party=True,
-                                 on=case.filed_on, now=NOW)
+    recusal = cs.recusal_request(
+        actor=team.a, case=case, officer=team.b, reason="亲属关系", by_party=True, on=case.filed_on, now=NOW
+    )
     with pytest.raises(Denied):
         cs.recusal_decide(actor=team.a, recusal=recusal, granted=True, on=case.filed_on, now=NOW)
     cs.recusal_decide(actor=team.head, recusal=recusal, granted=True, on=case.filed_on, now=NOW)
@@ -146,8 +164,16 @@ def _ready_to_draft(team, party=None):
 def _draft(team, case, amount="60000.00", measure="fine", outcome="penalty"):
     party = case.parties.first()
     penalties = [{"measure": measure, "subject": party.pk, "amount": amount}] if outcome == "penalty" else []
-    cs.draft_propose(actor=team.a, case=case, outcome=outcome, facts="f", legal_basis="《网络安全法》第六十八条",
-                     discretion="d", penalties=penalties, now=NOW)
+    cs.draft_propose(
+        actor=team.a,
+        case=case,
+        outcome=outcome,
+        facts="f",
+        legal_basis="《网络安全法》第六十八条",
+        discretion="d",
+        penalties=penalties,
+        now=NOW,
+    )
 
 
 def test_draft_needs_evidence_and_a_named_violation(team):
@@ -178,14 +204,17 @@ def test_legal_reviewer_must_not_have_investigated(team, tree):
     investigator_reviewer.roles.create(role=Role.LEGAL_REVIEWER)
     investigator_reviewer._role_cache = None
     with pytest.raises(Denied, match="investigated"):
-        cs.legal_review_record(actor=investigator_reviewer, case=case, approved=True, opinion="ok",
-                               on=case.filed_on, now=NOW)
+        cs.legal_review_record(
+            actor=investigator_reviewer, case=case, approved=True, opinion="ok", on=case.filed_on, now=NOW
+        )
     other_office_reviewer = t.officer(tree.nb, Role.LEGAL_REVIEWER)
     with pytest.raises(Denied):
-        cs.legal_review_record(actor=other_office_reviewer, case=case, approved=True, opinion="ok",
-                               on=case.filed_on, now=NOW)
-    cs.legal_review_record(actor=team.reviewer, case=case, approved=False, opinion="证据不足", on=case.filed_on,
-                           now=NOW)
+        cs.legal_review_record(
+            actor=other_office_reviewer, case=case, approved=True, opinion="ok", on=case.filed_on, now=NOW
+        )
+    cs.legal_review_record(
+        actor=team.reviewer, case=case, approved=False, opinion="证据不足", on=case.filed_on, now=NOW
+    )
     assert case.state == State.INVESTIGATING
 
 
@@ -212,15 +241,23 @@ def test_no_penalty_without_prior_notice(team):
     case = _ready_to_draft(team)
     _draft(team, case)
     with pytest.raises(GateRefused, match="prior notice"):
-        cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=case.filed_on,
-                  now=NOW)
+        cs.decide(
+            actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=case.filed_on, now=NOW
+        )
 
 
 def test_non_penalty_decision_needs_no_notice(team):
     case = _ready_to_draft(team)
     _draft(team, case, outcome="no_penalty")
-    cs.decide(actor=team.head, case=case, outcome="no_penalty", legal_basis="《行政处罚法》第三十三条",
-              discretion="首违不罚", on=case.filed_on + dt.timedelta(days=20), now=NOW)
+    cs.decide(
+        actor=team.head,
+        case=case,
+        outcome="no_penalty",
+        legal_basis="《行政处罚法》第三十三条",
+        discretion="首违不罚",
+        on=case.filed_on + dt.timedelta(days=20),
+        now=NOW,
+    )
     assert case.state == State.DECIDED
     assert not Measure.objects.filter(case=case).exists()
 
@@ -228,8 +265,15 @@ def test_non_penalty_decision_needs_no_notice(team):
 def test_judicial_transfer_records_a_transfer(team):
     case = _ready_to_draft(team)
     _draft(team, case, outcome="judicial_transfer")
-    cs.decide(actor=team.head, case=case, outcome="judicial_transfer", legal_basis="", discretion="",
-              on=case.filed_on + dt.timedelta(days=20), now=NOW)
+    cs.decide(
+        actor=team.head,
+        case=case,
+        outcome="judicial_transfer",
+        legal_basis="",
+        discretion="",
+        on=case.filed_on + dt.timedelta(days=20),
+        now=NOW,
+    )
     transfer = Measure.objects.get(case=case, type="transfer")
     assert transfer.authority == "procuratorate"
 
@@ -241,8 +285,7 @@ def _notified(team, amount="60000.00"):
     case = _ready_to_draft(team)
     _draft(team, case, amount=amount)
     if Decimal(amount) >= 100000:
-        cs.legal_review_record(actor=team.reviewer, case=case, approved=True, opinion="ok", on=case.filed_on,
-                               now=NOW)
+        cs.legal_review_record(actor=team.reviewer, case=case, approved=True, opinion="ok", on=case.filed_on, now=NOW)
     served = D(2024, 4, 26)  # Friday before the May Day holiday (1–5 May; Sun 28 Apr and Sat 11 May worked)
     cs.notice_issue(actor=team.a, case=case, served_on=served, now=NOW)
     return case, served
@@ -254,19 +297,35 @@ def test_decision_waits_for_the_statement_period(team):
     assert due == D(2024, 5, 7)  # 28 Apr, 29 Apr, 30 Apr, 6 May, 7 May
     with pytest.raises(GateRefused, match="state and defend"):
         cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=due, now=NOW)
-    cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="",
-              on=due + dt.timedelta(days=1), now=NOW)
+    cs.decide(
+        actor=team.head,
+        case=case,
+        outcome="penalty",
+        legal_basis="b",
+        discretion="",
+        on=due + dt.timedelta(days=1),
+        now=NOW,
+    )
 
 
 def test_recorded_statement_ends_the_wait_and_needs_a_recheck(team):
     case, served = _notified(team)
     with pytest.raises(InvalidInput, match="re-check"):
-        cs.statement_record(actor=team.a, case=case, content="不服", waives_hearing=False, recheck="", on=served,
-                            now=NOW)
-    cs.statement_record(actor=team.a, case=case, content="不服", waives_hearing=False, recheck="复核：理由不成立",
-                        on=served, now=NOW)
-    cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="",
-              on=served + dt.timedelta(days=1), now=NOW)
+        cs.statement_record(
+            actor=team.a, case=case, content="不服", waives_hearing=False, recheck="", on=served, now=NOW
+        )
+    cs.statement_record(
+        actor=team.a, case=case, content="不服", waives_hearing=False, recheck="复核：理由不成立", on=served, now=NOW
+    )
+    cs.decide(
+        actor=team.head,
+        case=case,
+        outcome="penalty",
+        legal_basis="b",
+        discretion="",
+        on=served + dt.timedelta(days=1),
+        now=NOW,
+    )
 
 
 def test_decision_cannot_go_beyond_the_notice(team):
@@ -274,22 +333,49 @@ def test_decision_cannot_go_beyond_the_notice(team):
     party = case.parties.first()
     later = served + dt.timedelta(days=20)
     with pytest.raises(GateRefused, match="exceeds"):
-        cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=later, now=NOW,
-                  penalties=[{"measure": "fine", "subject": party.pk, "amount": "80000.00"}])
+        cs.decide(
+            actor=team.head,
+            case=case,
+            outcome="penalty",
+            legal_basis="b",
+            discretion="",
+            on=later,
+            now=NOW,
+            penalties=[{"measure": "fine", "subject": party.pk, "amount": "80000.00"}],
+        )
     with pytest.raises(GateRefused, match="not in the prior notice"):
-        cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=later, now=NOW,
-                  penalties=[{"measure": "fine", "subject": party.pk, "amount": "60000.00"},
-                             {"measure": "warning", "subject": party.pk}])
-    cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=later, now=NOW,
-              penalties=[{"measure": "fine", "subject": party.pk, "amount": "50000.00"}])
+        cs.decide(
+            actor=team.head,
+            case=case,
+            outcome="penalty",
+            legal_basis="b",
+            discretion="",
+            on=later,
+            now=NOW,
+            penalties=[
+                {"measure": "fine", "subject": party.pk, "amount": "60000.00"},
+                {"measure": "warning", "subject": party.pk},
+            ],
+        )
+    cs.decide(
+        actor=team.head,
+        case=case,
+        outcome="penalty",
+        legal_basis="b",
+        discretion="",
+        on=later,
+        now=NOW,
+        penalties=[{"measure": "fine", "subject": party.pk, "amount": "50000.00"}],
+    )
     assert Measure.objects.get(case=case).amount == Decimal("50000.00")
 
 
 def test_hearing_request_window_chair_notice_and_re_review(team):
     case, served = _notified(team, amount="200000.00")
     due = add_working_days(served, 5)
-    cs.statement_record(actor=team.a, case=case, content="申辩", waives_hearing=False, recheck="复核", on=served,
-                        now=NOW)
+    cs.statement_record(
+        actor=team.a, case=case, content="申辩", waives_hearing=False, recheck="复核", on=served, now=NOW
+    )
     with pytest.raises(GateRefused, match="party may request a hearing"):
         cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=due, now=NOW)
     with pytest.raises(GateRefused, match="ended"):
@@ -297,20 +383,31 @@ def test_hearing_request_window_chair_notice_and_re_review(team):
     cs.hearing_request(actor=team.a, case=case, on=due, now=NOW)
     notified = D(2024, 5, 8)
     with pytest.raises(GateRefused, match="did not investigate"):
-        cs.hearing_record(actor=team.a, case=case, notified_on=notified, held_on=D(2024, 5, 20), chair=team.b,
-                          record="r", now=NOW)
+        cs.hearing_record(
+            actor=team.a, case=case, notified_on=notified, held_on=D(2024, 5, 20), chair=team.b, record="r", now=NOW
+        )
     with pytest.raises(GateRefused, match="7 working days"):
-        cs.hearing_record(actor=team.a, case=case, notified_on=notified, held_on=D(2024, 5, 15), chair=team.chair,
-                          record="r", now=NOW)
+        cs.hearing_record(
+            actor=team.a, case=case, notified_on=notified, held_on=D(2024, 5, 15), chair=team.chair, record="r", now=NOW
+        )
     # Notified Wed 8 May: 9, 10, Sat 11 (worked), 13, 14, 15, 16 — seven working days.
-    cs.hearing_record(actor=team.a, case=case, notified_on=notified, held_on=D(2024, 5, 16), chair=team.chair,
-                      record="听证笔录", now=NOW)
+    cs.hearing_record(
+        actor=team.a,
+        case=case,
+        notified_on=notified,
+        held_on=D(2024, 5, 16),
+        chair=team.chair,
+        record="听证笔录",
+        now=NOW,
+    )
     assert case.state == State.HEARD
     with pytest.raises(GateRefused, match="Legal review"):
-        cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=D(2024, 5, 20),
-                  now=NOW)
-    cs.legal_review_record(actor=team.reviewer, case=case, approved=True, opinion="听证后复核", on=D(2024, 5, 20),
-                           now=NOW)
+        cs.decide(
+            actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=D(2024, 5, 20), now=NOW
+        )
+    cs.legal_review_record(
+        actor=team.reviewer, case=case, approved=True, opinion="听证后复核", on=D(2024, 5, 20), now=NOW
+    )
     cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=D(2024, 5, 20), now=NOW)
 
 
@@ -323,10 +420,12 @@ def test_serious_case_needs_collective_discussion(team):
     with pytest.raises(GateRefused, match="collective discussion"):
         cs.decide(actor=team.head, case=case, outcome="no_penalty", legal_basis="b", discretion="", on=day, now=NOW)
     with pytest.raises(InvalidInput, match="three"):
-        cs.discussion_record(actor=team.head, case=case, attendees=["甲", "乙"], minutes="m", conclusion="c", on=day,
-                             now=NOW)
-    cs.discussion_record(actor=team.head, case=case, attendees=["甲", "乙", "丙"], minutes="纪要", conclusion="不予处罚",
-                         on=day, now=NOW)
+        cs.discussion_record(
+            actor=team.head, case=case, attendees=["甲", "乙"], minutes="m", conclusion="c", on=day, now=NOW
+        )
+    cs.discussion_record(
+        actor=team.head, case=case, attendees=["甲", "乙", "丙"], minutes="纪要", conclusion="不予处罚", on=day, now=NOW
+    )
     cs.decide(actor=team.head, case=case, outcome="no_penalty", legal_basis="b", discretion="", on=day, now=NOW)
 
 
@@ -368,14 +467,27 @@ def test_suspension_input(team):
 def test_service_needs_proof_and_same_day_when_present(team):
     case = t.drive(team, to=State.DECIDED)
     with pytest.raises(InvalidInput) as exc:
-        cs.serve(actor=team.a, case=case, served_on=case.decided_on, method="", party_present=False, proof="",
-                 now=NOW)
+        cs.serve(actor=team.a, case=case, served_on=case.decided_on, method="", party_present=False, proof="", now=NOW)
     assert {e.field for e in exc.value.errors} == {"method", "proof"}
     with pytest.raises(GateRefused, match="same day"):
-        cs.serve(actor=team.a, case=case, served_on=case.decided_on + dt.timedelta(days=1), method="直接送达",
-                 party_present=True, proof="回执", now=NOW)
-    cs.serve(actor=team.a, case=case, served_on=case.decided_on + dt.timedelta(days=2), method="邮寄送达",
-             party_present=False, proof="EMS1234", now=NOW)
+        cs.serve(
+            actor=team.a,
+            case=case,
+            served_on=case.decided_on + dt.timedelta(days=1),
+            method="直接送达",
+            party_present=True,
+            proof="回执",
+            now=NOW,
+        )
+    cs.serve(
+        actor=team.a,
+        case=case,
+        served_on=case.decided_on + dt.timedelta(days=2),
+        method="邮寄送达",
+        party_present=False,
+        proof="EMS1234",
+        now=NOW,
+    )
     assert case.state == State.EXECUTING
 
 
@@ -396,13 +508,28 @@ def test_stale_version_is_a_conflict(team):
     case = _ready_to_draft(team)
     _draft(team, case, outcome="no_penalty")
     with pytest.raises(Conflict):
-        cs.decide(actor=team.head, case=case, outcome="no_penalty", legal_basis="b", discretion="",
-                  on=case.filed_on + dt.timedelta(days=5), now=NOW, version=case.version - 1)
+        cs.decide(
+            actor=team.head,
+            case=case,
+            outcome="no_penalty",
+            legal_basis="b",
+            discretion="",
+            on=case.filed_on + dt.timedelta(days=5),
+            now=NOW,
+            version=case.version - 1,
+        )
     from docket.cases.models import Case
 
     stale = Case.objects.get(pk=case.pk)
-    cs.decide(actor=team.head, case=case, outcome="no_penalty", legal_basis="b", discretion="",
-              on=case.filed_on + dt.timedelta(days=5), now=NOW)
+    cs.decide(
+        actor=team.head,
+        case=case,
+        outcome="no_penalty",
+        legal_basis="b",
+        discretion="",
+        on=case.filed_on + dt.timedelta(days=5),
+        now=NOW,
+    )
     with pytest.raises((Conflict, GateRefused)):
         cs.dismiss(actor=team.head, case=stale, reason="r", on=stale.filed_on, now=NOW)
 
@@ -414,22 +541,41 @@ def test_supervision_only_from_a_higher_office(team, tree):
     case = t.drive(team, to=State.INVESTIGATING)
     for office in (tree.hz, tree.nb, tree.xh, tree.gd):
         with pytest.raises(Denied):
-            cs.case_supervise(actor=t.officer(office, Role.OFFICE_HEAD), case=case, kind="supervision",
-                              instructions="x", on=case.filed_on, now=NOW)
+            cs.case_supervise(
+                actor=t.officer(office, Role.OFFICE_HEAD),
+                case=case,
+                kind="supervision",
+                instructions="x",
+                on=case.filed_on,
+                now=NOW,
+            )
     for office in (tree.zj, tree.national):
-        record = cs.case_supervise(actor=t.officer(office, Role.INSPECTOR), case=case, kind="supervision",
-                                   instructions="限期报告", on=case.filed_on, now=NOW)
+        record = cs.case_supervise(
+            actor=t.officer(office, Role.INSPECTOR),
+            case=case,
+            kind="supervision",
+            instructions="限期报告",
+            on=case.filed_on,
+            now=NOW,
+        )
         assert record.by_office == office
-    cs.case_supervise(actor=t.officer(tree.national, Role.OFFICE_HEAD), case=case, kind="instruction",
-                      instructions="依法处置", on=case.filed_on, now=NOW)
+    cs.case_supervise(
+        actor=t.officer(tree.national, Role.OFFICE_HEAD),
+        case=case,
+        kind="instruction",
+        instructions="依法处置",
+        on=case.filed_on,
+        now=NOW,
+    )
 
 
 def test_case_transfer_to_another_office_gives_it_a_clue(team, tree):
     case = t.drive(team, to=State.INVESTIGATING)
     with pytest.raises(InvalidInput, match="either"):
         cs.case_transfer(actor=team.head, case=case, reason="r", on=case.filed_on, now=NOW)
-    measure = cs.case_transfer(actor=team.head, case=case, reason="管辖权属宁波", on=case.filed_on, now=NOW,
-                               to_office=tree.nb)
+    measure = cs.case_transfer(
+        actor=team.head, case=case, reason="管辖权属宁波", on=case.filed_on, now=NOW, to_office=tree.nb
+    )
     assert case.state == State.TRANSFERRED and measure.type == "transfer"
     from docket.clues.models import Clue
 

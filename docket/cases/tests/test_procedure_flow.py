@@ -23,16 +23,27 @@ def test_penalty_case_runs_from_clue_to_archive(team):
     assert fine.due_on is not None and fine.due_on >= case.served_on + dt.timedelta(days=15)
     with pytest.raises(cs.GateRefused, match="unpaid"):
         cs.close(actor=team.head, case=case, on=fine.due_on, now=NOW)
-    fine_payment_record(actor=team.a, measure=fine, paid_on=fine.due_on, amount=Decimal("100000.00"),
-                        reference="BANK-1", now=NOW)
+    fine_payment_record(
+        actor=team.a, measure=fine, paid_on=fine.due_on, amount=Decimal("100000.00"), reference="BANK-1", now=NOW
+    )
     cs.close(actor=team.head, case=case, on=fine.due_on, now=NOW)
     cs.archive(actor=team.a, case=case, on=fine.due_on, now=NOW)
     case.refresh_from_db()
     assert case.state == State.ARCHIVED
-    actions = list(AuditEntry.objects.filter(object_id=str(case.pk), object_type="cases.case")
-                   .values_list("action", flat=True))
-    for step in ("case.file", "case.investigation_start", "case.draft_propose", "case.legal_review",
-                 "case.notice_issue", "case.decide", "case.serve", "case.close", "case.archive"):
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(case.pk), object_type="cases.case").values_list("action", flat=True)
+    )
+    for step in (
+        "case.file",
+        "case.investigation_start",
+        "case.draft_propose",
+        "case.legal_review",
+        "case.notice_issue",
+        "case.decide",
+        "case.serve",
+        "case.close",
+        "case.archive",
+    ):
         assert step in actions
     checked, broken = audit_chain_verify()
     assert broken is None and checked == AuditEntry.objects.count()

@@ -16,9 +16,15 @@ D = dt.date
 
 
 def _clue(team, **kw):
-    return cl.clue_register(actor=team.a, source=kw.pop("source", Source.PUBLIC_REPORT),
-                            received_on=kw.pop("received_on", D(2024, 6, 3)), summary="举报", subjects=[t.organisation()],
-                            now=NOW, **kw)
+    return cl.clue_register(
+        actor=team.a,
+        source=kw.pop("source", Source.PUBLIC_REPORT),
+        received_on=kw.pop("received_on", D(2024, 6, 3)),
+        summary="举报",
+        subjects=[t.organisation()],
+        now=NOW,
+        **kw,
+    )
 
 
 def test_register_validates_and_audits(team):
@@ -28,23 +34,24 @@ def test_register_validates_and_audits(team):
     with pytest.raises(InvalidInput, match="assignment"):
         _clue(team, source=Source.ASSIGNMENT)
     with pytest.raises(Denied):
-        cl.clue_register(actor=team.head, source=Source.MEDIA, received_on=D(2024, 6, 3), summary="s", subjects=[],
-                         now=NOW)
+        cl.clue_register(
+            actor=team.head, source=Source.MEDIA, received_on=D(2024, 6, 3), summary="s", subjects=[], now=NOW
+        )
     clue = _clue(team)
     assert clue.office == team.office and clue.ref.startswith("XS-330100-2024-")
 
 
 def test_assignment_goes_down_only(tree, team):
     upper = t.officer(tree.zj, Role.OFFICE_HEAD)
-    clue = cl.clue_assign(actor=upper, to_office=tree.hz, received_on=D(2024, 6, 3), summary="交办", subjects=[],
-                          now=NOW)
+    clue = cl.clue_assign(
+        actor=upper, to_office=tree.hz, received_on=D(2024, 6, 3), summary="交办", subjects=[], now=NOW
+    )
     assert clue.source == Source.ASSIGNMENT and clue.assigned_by == tree.zj
     for office in (tree.gd, tree.national, tree.zj):
         with pytest.raises(Denied):
             cl.clue_assign(actor=upper, to_office=office, received_on=D(2024, 6, 3), summary="x", subjects=[], now=NOW)
     with pytest.raises(Denied):
-        cl.clue_assign(actor=team.head, to_office=tree.zj, received_on=D(2024, 6, 3), summary="x", subjects=[],
-                       now=NOW)
+        cl.clue_assign(actor=team.head, to_office=tree.zj, received_on=D(2024, 6, 3), summary="x", subjects=[], now=NOW)
 
 
 def test_no_case_needs_a_reason(team):
@@ -61,8 +68,9 @@ def test_transfer_to_authority_tracks_receipt(team):
     clue = _clue(team)
     with pytest.raises(InvalidInput):
         cl.clue_transfer(actor=team.head, clue=clue, reason="r", on=D(2024, 6, 5), now=NOW, authority="army")
-    measure = cl.clue_transfer(actor=team.head, clue=clue, reason="涉嫌电信诈骗", on=D(2024, 6, 5), now=NOW,
-                               authority="public_security")
+    measure = cl.clue_transfer(
+        actor=team.head, clue=clue, reason="涉嫌电信诈骗", on=D(2024, 6, 5), now=NOW, authority="public_security"
+    )
     assert measure.type == "transfer" and measure.clue == clue and measure.subjects.count() == 1
     with pytest.raises(InvalidInput):
         transfer_receipt_record(actor=team.a, measure=measure, receipt_on=D(2024, 6, 1), receipt_ref="R1", now=NOW)

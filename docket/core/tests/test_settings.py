@@ -10,10 +10,19 @@ from docket.settings import env_bool, env_int, env_list
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
-    env.update(DOCKET_SECRET_KEY="x" * 64 + "-production-secret-key-that-is-long", DOCKET_DEBUG="0",
-               DOCKET_ALLOWED_HOSTS="docket.example.gov.cn", DOCKET_VAR_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "-m", "docket", "check", "--deploy", "--fail-level", "WARNING"],
-                            env=env, capture_output=True, text=True, check=False)
+    env.update(
+        DOCKET_SECRET_KEY="x" * 64 + "-production-secret-key-that-is-long",
+        DOCKET_DEBUG="0",
+        DOCKET_ALLOWED_HOSTS="docket.example.gov.cn",
+        DOCKET_VAR_DIR=str(tmp_path),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "docket", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr + result.stdout
 
 

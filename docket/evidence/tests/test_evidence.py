@@ -17,8 +17,14 @@ NOW = t.NOW
 
 
 def _add(team, case, content=b"page capture", **kw):
-    args = {"name": "capture.html", "content_type": "text/html", "collected_on": case.filed_on,
-            "collectors": [team.a, team.b], "method": "远程勘验", "description": "首页截图"}
+    args = {
+        "name": "capture.html",
+        "content_type": "text/html",
+        "collected_on": case.filed_on,
+        "collectors": [team.a, team.b],
+        "method": "远程勘验",
+        "description": "首页截图",
+    }
     args.update(kw)
     return evidence_add(actor=team.a, case=case, content=content, now=NOW, **args)
 
@@ -57,8 +63,7 @@ def test_limits_and_input(team, settings):
     case = t.drive(team, to=State.INVESTIGATING)
     settings.DOCKET_EVIDENCE_MAX_BYTES = 10
     with pytest.raises(InvalidInput) as exc:
-        _add(team, case, content=b"x" * 11, content_type="application/x-msdownload", name="../evil.exe",
-             method=" ")
+        _add(team, case, content=b"x" * 11, content_type="application/x-msdownload", name="../evil.exe", method=" ")
     fields = {e.field for e in exc.value.errors}
     assert fields == {"file", "content_type", "name"}
     with pytest.raises(InvalidInput, match="empty"):
@@ -66,10 +71,18 @@ def test_limits_and_input(team, settings):
 
 
 def test_clue_material(team):
-    clue = clue_register(actor=team.a, source=Source.PUBLIC_REPORT, received_on=t.NOW.date(), summary="举报",
-                         subjects=[], now=NOW)
-    item = clue_material_add(actor=team.a, clue=clue, content=b"%PDF-1.4 report", name="report.pdf",
-                             content_type="application/pdf", received_on=clue.received_on, description="举报材料",
-                             now=NOW)
+    clue = clue_register(
+        actor=team.a, source=Source.PUBLIC_REPORT, received_on=t.NOW.date(), summary="举报", subjects=[], now=NOW
+    )
+    item = clue_material_add(
+        actor=team.a,
+        clue=clue,
+        content=b"%PDF-1.4 report",
+        name="report.pdf",
+        content_type="application/pdf",
+        received_on=clue.received_on,
+        description="举报材料",
+        now=NOW,
+    )
     assert item.clue == clue and item.office == clue.office
     assert evidence_read(actor=team.a, item=item, now=NOW).startswith(b"%PDF")

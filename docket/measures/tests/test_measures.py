@@ -19,11 +19,28 @@ D = dt.date
 def test_standalone_interview_needs_its_notice(team):
     org = t.organisation()
     with pytest.raises(InvalidInput, match="interview notice"):
-        ms.measure_record(actor=team.a, type="interview", taken_on=D(2024, 6, 3), subjects=[org], now=NOW,
-                          details={"reason": "信息内容管理不力"})
-    m = ms.measure_record(actor=team.a, type="interview", taken_on=D(2024, 6, 3), subjects=[org], now=NOW,
-                          details={"reason": "信息内容管理不力", "time": "2024-06-03 10:00", "place": "网信办",
-                                   "attendees": "总编辑", "commitments": "立即整改"})
+        ms.measure_record(
+            actor=team.a,
+            type="interview",
+            taken_on=D(2024, 6, 3),
+            subjects=[org],
+            now=NOW,
+            details={"reason": "信息内容管理不力"},
+        )
+    m = ms.measure_record(
+        actor=team.a,
+        type="interview",
+        taken_on=D(2024, 6, 3),
+        subjects=[org],
+        now=NOW,
+        details={
+            "reason": "信息内容管理不力",
+            "time": "2024-06-03 10:00",
+            "place": "网信办",
+            "attendees": "总编辑",
+            "commitments": "立即整改",
+        },
+    )
     assert m.case is None and m.office == team.office
 
 
@@ -35,16 +52,27 @@ def test_penalties_only_come_from_decisions(team):
 def test_measure_input_is_validated(team):
     site = t.website("a.example.cn")
     with pytest.raises(InvalidInput) as exc:
-        ms.measure_record(actor=team.a, type="app_removal", taken_on=D(2099, 1, 1), subjects=[site], now=NOW,
-                          details={"colour": "red"})
+        ms.measure_record(
+            actor=team.a,
+            type="app_removal",
+            taken_on=D(2099, 1, 1),
+            subjects=[site],
+            now=NOW,
+            details={"colour": "red"},
+        )
     assert {e.field for e in exc.value.errors} == {"taken_on", "subjects", "details"}
     with pytest.raises(InvalidInput, match="due_on"):
         ms.measure_record(actor=team.a, type="rectification_order", taken_on=D(2024, 6, 3), subjects=[site], now=NOW)
     with pytest.raises(InvalidInput, match="unknown measure type"):
         ms.measure_record(actor=team.a, type="banishment", taken_on=D(2024, 6, 3), subjects=[site], now=NOW)
     with pytest.raises(Denied):
-        ms.measure_record(actor=t.officer(team.office, Role.STATISTICIAN), type="website_closure",
-                          taken_on=D(2024, 6, 3), subjects=[site], now=NOW)
+        ms.measure_record(
+            actor=t.officer(team.office, Role.STATISTICIAN),
+            type="website_closure",
+            taken_on=D(2024, 6, 3),
+            subjects=[site],
+            now=NOW,
+        )
 
 
 def test_account_closure_order_with_thousands_of_accounts(team):
@@ -52,16 +80,25 @@ def test_account_closure_order_with_thousands_of_accounts(team):
     accounts = Subject.objects.bulk_create(
         [Subject(kind=Kind.ACCOUNT, name=f"账号{i}", identifier=f"u{i}", platform="douyin") for i in range(3000)]
     )
-    order = ms.measure_record(actor=team.a, type="account_closure_order", taken_on=D(2024, 6, 3), subjects=accounts,
-                              addressee=platform, now=NOW, details={"grounds": "发布违法信息"})
+    order = ms.measure_record(
+        actor=team.a,
+        type="account_closure_order",
+        taken_on=D(2024, 6, 3),
+        subjects=accounts,
+        addressee=platform,
+        now=NOW,
+        details={"grounds": "发布违法信息"},
+    )
     assert order.targets.count() == 3000 and order.quantity == 0
     client = t.officer(None, Role.PLATFORM, platform=platform)
     closed = [f"u{i}" for i in range(2500)]
     with pytest.raises(InvalidInput, match="not in this order"):
-        ms.account_closures_report(actor=client, measure=order, closed=["nobody"], refused={}, on=D(2024, 6, 4),
-                                   now=NOW)
-    count = ms.account_closures_report(actor=client, measure=order, closed=closed, refused={"u2999": "已注销"},
-                                       on=D(2024, 6, 4), now=NOW)
+        ms.account_closures_report(
+            actor=client, measure=order, closed=["nobody"], refused={}, on=D(2024, 6, 4), now=NOW
+        )
+    count = ms.account_closures_report(
+        actor=client, measure=order, closed=closed, refused={"u2999": "已注销"}, on=D(2024, 6, 4), now=NOW
+    )
     assert count == 2500 and Measure.objects.get(pk=order.pk).quantity == 2500
     assert order.targets.filter(status=TargetStatus.REFUSED).count() == 1
     with pytest.raises(Denied):
@@ -78,26 +115,47 @@ def test_order_needs_one_platform_and_an_addressee(team):
 
 def test_third_party_confirmation(team):
     app = Subject.objects.create(kind=Kind.APP, name="某应用", identifier="com.example.bad")
-    removal = ms.measure_record(actor=team.a, type="app_removal", taken_on=D(2024, 6, 3), subjects=[app], now=NOW,
-                                details={"stores": ["应用宝"]})
+    removal = ms.measure_record(
+        actor=team.a,
+        type="app_removal",
+        taken_on=D(2024, 6, 3),
+        subjects=[app],
+        now=NOW,
+        details={"stores": ["应用宝"]},
+    )
     ms.measure_confirm(actor=team.a, measure=removal, confirmed_on=D(2024, 6, 4), confirmation="应用宝回函", now=NOW)
     with pytest.raises(GateRefused, match="Already"):
         ms.measure_confirm(actor=team.a, measure=removal, confirmed_on=D(2024, 6, 5), confirmation="x", now=NOW)
-    interview = ms.measure_record(actor=team.a, type="interview", taken_on=D(2024, 6, 3), subjects=[t.organisation()],
-                                  now=NOW, details={"reason": "r", "time": "t", "place": "p", "attendees": "a"})
+    interview = ms.measure_record(
+        actor=team.a,
+        type="interview",
+        taken_on=D(2024, 6, 3),
+        subjects=[t.organisation()],
+        now=NOW,
+        details={"reason": "r", "time": "t", "place": "p", "attendees": "a"},
+    )
     with pytest.raises(GateRefused, match="third party"):
         ms.measure_confirm(actor=team.a, measure=interview, confirmed_on=D(2024, 6, 4), confirmation="x", now=NOW)
 
 
 def test_missed_rectification_escalates_to_a_new_clue(team):
     site = t.website("b.example.cn")
-    order = ms.measure_record(actor=team.a, type="rectification_order", taken_on=D(2024, 6, 3),
-                              due_on=D(2024, 6, 17), subjects=[site], now=NOW, details={"requirements": "删除违法信息"})
+    order = ms.measure_record(
+        actor=team.a,
+        type="rectification_order",
+        taken_on=D(2024, 6, 3),
+        due_on=D(2024, 6, 17),
+        subjects=[site],
+        now=NOW,
+        details={"requirements": "删除违法信息"},
+    )
     with pytest.raises(GateRefused, match="after the due date"):
-        ms.rectification_verify(actor=team.a, measure=order, verified_on=D(2024, 6, 10), complied=False, note="",
-                                now=NOW)
-    follow_up = ms.rectification_verify(actor=team.a, measure=order, verified_on=D(2024, 6, 18), complied=False,
-                                        note="仍未删除", now=NOW)
+        ms.rectification_verify(
+            actor=team.a, measure=order, verified_on=D(2024, 6, 10), complied=False, note="", now=NOW
+        )
+    follow_up = ms.rectification_verify(
+        actor=team.a, measure=order, verified_on=D(2024, 6, 18), complied=False, note="仍未删除", now=NOW
+    )
     assert isinstance(follow_up, Clue) and follow_up.office == team.office
     assert list(follow_up.subjects.all()) == [site]
     assert Measure.objects.get(pk=order.pk).escalated
@@ -112,13 +170,17 @@ def test_late_payment_surcharge_is_three_percent_a_day_capped_at_the_fine(team):
     assert ms.fine_balance(fine, due + dt.timedelta(days=10)).surcharge == Decimal("30000.00")
     assert ms.fine_balance(fine, due + dt.timedelta(days=200)).surcharge == Decimal("100000.00")
     # Half paid on time: the surcharge then runs on the unpaid half only.
-    ms.fine_payment_record(actor=team.a, measure=fine, paid_on=due, amount=Decimal("50000.00"), reference="1",
-                           now=NOW)
+    ms.fine_payment_record(actor=team.a, measure=fine, paid_on=due, amount=Decimal("50000.00"), reference="1", now=NOW)
     late = ms.fine_balance(fine, due + dt.timedelta(days=2))
     assert late.surcharge == Decimal("3000.00") and late.outstanding == Decimal("53000.00")
     with pytest.raises(InvalidInput, match="only"):
-        ms.fine_payment_record(actor=team.a, measure=fine, paid_on=due + dt.timedelta(days=2),
-                               amount=Decimal("60000.00"), reference="2", now=NOW)
+        ms.fine_payment_record(
+            actor=team.a,
+            measure=fine,
+            paid_on=due + dt.timedelta(days=2),
+            amount=Decimal("60000.00"),
+            reference="2",
+            now=NOW,
+        )
     with pytest.raises(InvalidInput, match="fen"):
-        ms.fine_payment_record(actor=team.a, measure=fine, paid_on=due, amount=Decimal("1.001"), reference="",
-                               now=NOW)
+        ms.fine_payment_record(actor=team.a, measure=fine, paid_on=due, amount=Decimal("1.001"), reference="", now=NOW)

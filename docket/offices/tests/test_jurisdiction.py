@@ -29,8 +29,9 @@ def world(tree, team):
     """A decided penalty case of Hangzhou (with evidence, documents and a fine), and outsiders."""
     case = t.drive(team, to=State.SERVED)
     fine = Measure.objects.get(case=case, type="fine")
-    ms.fine_payment_record(actor=team.a, measure=fine, paid_on=fine.due_on, amount=Decimal("1000.00"),
-                           reference="P1", now=NOW)
+    ms.fine_payment_record(
+        actor=team.a, measure=fine, paid_on=fine.due_on, amount=Decimal("1000.00"), reference="P1", now=NOW
+    )
     others = {
         "sibling": tree.nb,  # Ningbo, a sibling city
         "child": tree.xh,  # Xihu, a county below Hangzhou
@@ -42,8 +43,7 @@ def world(tree, team):
         "parent": {role: t.officer(tree.zj, role) for role in Role.values},
         "national": {role: t.officer(tree.national, role) for role in Role.values},
     }
-    return type("World", (), {"case": case, "fine": fine, "team": team, "outsiders": outsiders,
-                              "insiders": insiders})
+    return type("World", (), {"case": case, "fine": fine, "team": team, "outsiders": outsiders, "insiders": insiders})
 
 
 SCOPED = [Case, Clue, Measure, MeasureTarget, FinePayment, EvidenceItem, Document, ProcedureRecord, Assignment]
@@ -74,8 +74,13 @@ def test_fetch_by_id_is_not_found_and_audited(world):
     document = Document.objects.filter(case=case).first()
     for _name, actors in world.outsiders.items():
         actor = actors["office_head"]
-        for getter, pk in ((case_get, case.pk), (clue_get, case.clue_id), (measure_get, world.fine.pk),
-                           (evidence_get, evidence.pk), (document_get, document.pk)):
+        for getter, pk in (
+            (case_get, case.pk),
+            (clue_get, case.clue_id),
+            (measure_get, world.fine.pk),
+            (evidence_get, evidence.pk),
+            (document_get, document.pk),
+        ):
             with pytest.raises(NotFound):
                 getter(actor, pk)
         with pytest.raises(NotFound):
@@ -103,16 +108,19 @@ def test_every_service_refuses_outsiders_and_the_parent(world):
         lambda a: cs.clock_suspend(actor=a, case=case, reason="hearing", note="", starts_on=day, now=NOW),
         lambda a: cs.legal_review_record(actor=a, case=case, approved=True, opinion="o", on=day, now=NOW),
         lambda a: cs.serve(actor=a, case=case, served_on=day, method="m", party_present=True, proof="p", now=NOW),
-        lambda a: cs.decide(actor=a, case=case, outcome="no_penalty", legal_basis="b", discretion="", on=day,
-                            now=NOW),
-        lambda a: ms.fine_payment_record(actor=a, measure=fine, paid_on=fine.due_on, amount=Decimal("1.00"),
-                                         reference="", now=NOW),
+        lambda a: cs.decide(actor=a, case=case, outcome="no_penalty", legal_basis="b", discretion="", on=day, now=NOW),
+        lambda a: ms.fine_payment_record(
+            actor=a, measure=fine, paid_on=fine.due_on, amount=Decimal("1.00"), reference="", now=NOW
+        ),
         lambda a: ms.measure_confirm(actor=a, measure=fine, confirmed_on=day, confirmation="c", now=NOW),
         lambda a: cl.clue_no_case(actor=a, clue=case.clue, reason="r", on=day, now=NOW),
         lambda a: cs.case_file(actor=a, clue=case.clue, title="t", on=day, now=NOW),
     ]
-    actors = [*[a for group in world.outsiders.values() for a in group.values()],
-              *world.insiders["parent"].values(), *world.insiders["national"].values()]
+    actors = [
+        *[a for group in world.outsiders.values() for a in group.values()],
+        *world.insiders["parent"].values(),
+        *world.insiders["national"].values(),
+    ]
     before = Case.objects.get(pk=case.pk).version
     for actor in actors:
         for call in calls:
@@ -127,28 +135,46 @@ def test_platform_sees_only_orders_addressed_to_it(tree, team):
 
     weibo = t.organisation(name="微博")
     other = t.organisation(name="另一平台")
-    accounts = [Subject.objects.create(kind="account", name=f"a{i}", identifier=f"a{i}", platform="weibo")
-                for i in range(3)]
-    order = ms.measure_record(actor=team.a, type="account_closure_order", taken_on=dt.date(2024, 5, 6),
-                              subjects=accounts, addressee=weibo, now=NOW)
+    accounts = [
+        Subject.objects.create(kind="account", name=f"a{i}", identifier=f"a{i}", platform="weibo") for i in range(3)
+    ]
+    order = ms.measure_record(
+        actor=team.a,
+        type="account_closure_order",
+        taken_on=dt.date(2024, 5, 6),
+        subjects=accounts,
+        addressee=weibo,
+        now=NOW,
+    )
     weibo_client = t.officer(None, Role.PLATFORM, platform=weibo)
     other_client = t.officer(None, Role.PLATFORM, platform=other)
     assert list(orders_addressed_to(weibo_client)) == [order]
     assert list(orders_addressed_to(other_client)) == []
     assert Measure.objects.visible_to(weibo_client).count() == 0
     with pytest.raises(NotFound):
-        ms.account_closures_report(actor=other_client, measure=order, closed=["a1"], refused={},
-                                   on=dt.date(2024, 5, 7), now=NOW)
+        ms.account_closures_report(
+            actor=other_client, measure=order, closed=["a1"], refused={}, on=dt.date(2024, 5, 7), now=NOW
+        )
 
 
-ADMIN_MODELS = ["cases/case", "clues/clue", "measures/measure", "evidence/evidenceitem", "cases/document",
-                "cases/procedurerecord", "measures/finepayment", "measures/measuretarget"]
+ADMIN_MODELS = [
+    "cases/case",
+    "clues/clue",
+    "measures/measure",
+    "evidence/evidenceitem",
+    "cases/document",
+    "cases/procedurerecord",
+    "measures/finepayment",
+    "measures/measuretarget",
+]
 
 
 def _pk(world, path):
     case = world.case
     return {
-        "cases/case": case.pk, "clues/clue": case.clue_id, "measures/measure": world.fine.pk,
+        "cases/case": case.pk,
+        "clues/clue": case.clue_id,
+        "measures/measure": world.fine.pk,
         "evidence/evidenceitem": EvidenceItem.objects.get(case=case).pk,
         "cases/document": Document.objects.filter(case=case).first().pk,
         "cases/procedurerecord": ProcedureRecord.objects.filter(case=case).first().pk,

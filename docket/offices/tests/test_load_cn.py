@@ -5,9 +5,9 @@ from django.core.management import call_command
 
 from docket import testing as t
 from docket.core.errors import Denied, InvalidInput
+from docket.officers.models import Role
 from docket.offices.models import Level, Office
 from docket.offices.services import office_create
-from docket.officers.models import Role
 
 
 def test_load_cn_builds_the_whole_tree_once(db):
@@ -37,8 +37,9 @@ def test_office_tree_subtree_helpers(tree):
 def test_office_create_is_for_administrators_and_validated(tree):
     admin = t.officer(tree.national, Role.ADMINISTRATOR)
     with pytest.raises(Denied):
-        office_create(actor=t.officer(tree.hz, Role.OFFICE_HEAD), code="330110", name="余杭", level="county",
-                      parent=tree.hz)
+        office_create(
+            actor=t.officer(tree.hz, Role.OFFICE_HEAD), code="330110", name="余杭", level="county", parent=tree.hz
+        )
     with pytest.raises(InvalidInput) as exc:
         office_create(actor=admin, code="33011", name="x", level="borough", parent=None)
     assert {e.field for e in exc.value.errors} == {"code", "level", "parent"}

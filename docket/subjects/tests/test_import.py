@@ -103,17 +103,16 @@ def test_import_command_exit_codes(db, tmp_path):
 
 def test_register_matches_identity_and_checks_role(tree):
     officer = t.officer(tree.hz, Role.CASE_OFFICER)
-    s1, created1 = subject_register(actor=officer, kind="website", name="站", identifier="Shop.Example.cn",
-                                    now=t.NOW)
-    s2, created2 = subject_register(actor=officer, kind="website", name="别名", identifier="shop.example.cn",
-                                    now=t.NOW)
+    s1, created1 = subject_register(actor=officer, kind="website", name="站", identifier="Shop.Example.cn", now=t.NOW)
+    s2, created2 = subject_register(actor=officer, kind="website", name="别名", identifier="shop.example.cn", now=t.NOW)
     assert created1 and not created2 and s1.pk == s2.pk
     statistician = t.officer(tree.hz, Role.STATISTICIAN)
     with pytest.raises(Denied):
         subject_register(actor=statistician, kind="website", name="x", identifier="x.cn", now=t.NOW)
     with pytest.raises(InvalidInput, match="operator"):
-        subject_register(actor=officer, kind="website", name="x", identifier="x.cn", operator=t.valid_uscc(9),
-                         now=t.NOW)
+        subject_register(
+            actor=officer, kind="website", name="x", identifier="x.cn", operator=t.valid_uscc(9), now=t.NOW
+        )
 
 
 def test_responsible_persons_are_seen_only_where_a_case_names_them(tree, team):

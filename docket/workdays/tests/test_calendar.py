@@ -121,8 +121,11 @@ def test_workdays_command(db):
     out = io.StringIO()
     call_command("workdays", "add", "2023-01-20", "5", stdout=out)
     assert out.getvalue().strip() == "2023-02-01"
-    for args, message in [(("2023-13-01", "5"), "ISO date"), (("2023-01-20", "x"), "whole number"),
-                          (("2023-01-20", "-1"), "negative")]:
+    for args, message in [
+        (("2023-13-01", "5"), "ISO date"),
+        (("2023-01-20", "x"), "whole number"),
+        (("2023-01-20", "-1"), "negative"),
+    ]:
         with pytest.raises(CommandError, match=message):
             call_command("workdays", "add", *args)
     CalendarYear.objects.filter(year=2026).delete()

@@ -36,8 +36,9 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {path}: {exc.strerror}") from None
         lines = data.count(b"\n")
         try:
-            with tqdm(total=lines, desc=f"import {options['kind']}", unit="row", disable=None,
-                      file=self.stderr._out) as bar:
+            with tqdm(
+                total=lines, desc=f"import {options['kind']}", unit="row", disable=None, file=self.stderr._out
+            ) as bar:
                 result = IMPORTERS[options["kind"]](data, bar)
         except InvalidInput as exc:
             for err in exc.errors[:MAX_LISTED]:

@@ -1,0 +1,85 @@
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from docket.audit.services import audit_record
+from docket.core.errors import FieldError, InvalidInput
+from docket.measures.types import SPECS
+from docket.taxonomy.models import Provision, ViolationCategory
+
+BUILTIN = Path(__file__).parent / "data" / "cac-2023.json"
+
+
+def _amount(value: Any, where: str, errors: list[FieldError]) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        errors.append(FieldError(where, f"{value!r} is not an amount"))
+        return None
+
+
+def taxonomy_load(*, actor: Any, data: dict[str, Any]) -> dict[str, int]:
+    """Load a taxonomy version (provisions and categories) from its JSON form. Idempotent, all or nothing."""
+    errors: list[FieldError] = []
+    version = str(data.get("version") or "")
+    if not version:
+        errors.append(FieldError("version", "required"))
+    provisions: dict[str, dict[str, Any]] = {}
+    for i, p in enumerate(data.get("provisions") or [], start=1):
+        where = f"provisions[{i}]"
+        unknown = set(p.get("measures") or []) - set(SPECS)
+        if unknown:
+            errors.append(FieldError(where, f"unknown measures {sorted(unknown)}"))
+        if not p.get("key") or not p.get("law") or not isinstance(p.get("article"), int):
+            errors.append(FieldError(where, "key, law and article (a number) are required"))
+            continue
+        p = {
+            **p,
+            "fine_min": _amount(p.get("fine_min"), where, errors),
+            "fine_max": _amount(p.get("fine_max"), where, errors),
+        }
+        provisions[p["key"]] = p
+    for i, c in enumerate(data.get("categories") or [], start=1):
+        missing = [k for k in c.get("provisions") or [] if k not in provisions]
+        if missing or not c.get("code") or not c.get("name"):
+            errors.append(FieldError(f"categories[{i}]", f"code and name required; unknown provisions {missing}"))
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        objs = {}
+        for key, p in provisions.items():
+            objs[key], _ = Provision.objects.update_or_create(
+                law=p["law"],
+                article=p["article"],
+                paragraph=p.get("paragraph") or 0,
+                item=p.get("item") or 0,
+                defaults={
+                    "summary": p.get("summary", ""),
+                    "measures": p.get("measures") or [],
+                    "fine_min": p["fine_min"],
+                    "fine_max": p["fine_max"],
+                    "fine_relative": p.get("fine_relative", ""),
+                },
+            )
+        for c in data.get("categories") or []:
+            category, _ = ViolationCategory.objects.update_or_create(
+                version=version, code=c["code"], defaults={"name": c["name"], "name_en": c.get("name_en", "")}
+            )
+            category.provisions.set([objs[k] for k in c["provisions"]])
+        result = {"provisions": len(provisions), "categories": len(data.get("categories") or [])}
+        audit_record(
+            actor=actor,
+            action="taxonomy.load",
+            object_type="taxonomy.violationcategory",
+            detail={"version": version, **result},
+        )
+    return result
+
+
+def taxonomy_load_builtin(*, actor: Any = None) -> dict[str, int]:
+    return taxonomy_load(actor=actor, data=json.loads(BUILTIN.read_text(encoding="utf-8")))
