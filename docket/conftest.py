@@ -26,3 +26,12 @@ def _plain_http(settings, tmp_path):
     # The test client speaks plain HTTP; evidence files go to a per-test folder.
     settings.SECURE_SSL_REDIRECT = False
     settings.DOCKET_EVIDENCE_DIR = tmp_path / "evidence"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Assertions read the English messages; test_translation checks the Chinese ones.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

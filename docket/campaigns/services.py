@@ -1,6 +1,8 @@
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from docket.audit.services import audit_record, service
 from docket.campaigns.models import Campaign
 from docket.core.errors import FieldError, InvalidInput
@@ -23,15 +25,15 @@ def campaign_create(
     name_en: str = "",
 ) -> Campaign:
     """A campaign is launched by an office head for their office and offices below it."""
-    require_role(actor, Role.OFFICE_HEAD, doing="Launching a campaign")
+    require_role(actor, Role.OFFICE_HEAD, doing=_("Launching a campaign"))
     errors = []
     if ends_on < starts_on:
-        errors.append(FieldError("ends_on", "the campaign ends before it starts"))
+        errors.append(FieldError("ends_on", _("the campaign ends before it starts")))
     if Campaign.objects.filter(slug=slug).exists():
-        errors.append(FieldError("slug", f"a campaign {slug!r} exists"))
+        errors.append(FieldError("slug", _("a campaign %(slug)r exists") % {"slug": slug}))
     for office in offices:
         if not actor.office.contains(office):
-            errors.append(FieldError("offices", f"{office} is outside your jurisdiction"))
+            errors.append(FieldError("offices", _("%(office)s is outside your jurisdiction") % {"office": office}))
     if errors:
         raise InvalidInput(errors)
     campaign = Campaign.objects.create(

@@ -115,7 +115,7 @@ def _officers(actor: Any, names: list[str], field: str) -> list[Officer]:
     found = {o.username: o for o in Officer.objects.visible_to(actor).filter(username__in=names)}
     missing = [n for n in names if n not in found]
     if missing:
-        raise InvalidInput([FieldError(field, f"no officer {n!r} in your jurisdiction") for n in missing])
+        raise InvalidInput([FieldError(field, _("no officer %(n)r in your jurisdiction") % {"n": n}) for n in missing])
     return [found[n] for n in names]
 
 

@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from docket.cases.models import Case, Outcome
 from docket.core.errors import FieldError
 from docket.measures.types import DECISION_TYPES, SPECS, MeasureType
@@ -29,18 +31,24 @@ def clean_penalties(case: Case, items: list[dict[str, Any]], field: str = "penal
         where = f"{field}[{i}]"
         measure = item.get("measure")
         if measure not in DECISION_TYPES:
-            errors.append(FieldError(where, f"{measure!r} is not a measure a decision imposes"))
+            errors.append(
+                FieldError(where, _("%(measure)r is not a measure a decision imposes") % {"measure": measure})
+            )
             continue
         spec = SPECS[measure]
         subject = parties.get(int(item.get("subject") or 0))
         if subject is None:
-            errors.append(FieldError(where, "the subject must be a party of the case"))
+            errors.append(FieldError(where, _("the subject must be a party of the case")))
             continue
         if subject.kind not in spec.kinds:
-            errors.append(FieldError(where, f"a {measure} cannot be aimed at a {subject.kind}"))
+            errors.append(
+                FieldError(
+                    where, _("a %(measure)s cannot be aimed at a %(kind)s") % {"measure": measure, "kind": subject.kind}
+                )
+            )
             continue
         if (measure, subject.pk) in seen:
-            errors.append(FieldError(where, "the same measure twice for one subject"))
+            errors.append(FieldError(where, _("the same measure twice for one subject")))
             continue
         seen.add((measure, subject.pk))
         clean: dict[str, Any] = {"measure": measure, "subject": subject.pk}
@@ -48,28 +56,28 @@ def clean_penalties(case: Case, items: list[dict[str, Any]], field: str = "penal
             try:
                 amount = Decimal(str(item.get("amount")))
             except (InvalidOperation, ValueError):
-                errors.append(FieldError(where, "an amount in CNY is required"))
+                errors.append(FieldError(where, _("an amount in CNY is required")))
                 continue
             if amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-                errors.append(FieldError(where, "the amount must be positive, in yuan and fen"))
+                errors.append(FieldError(where, _("the amount must be positive, in yuan and fen")))
                 continue
             clean["amount"] = str(amount.quantize(Decimal("0.01")))
         try:
             if spec.due_date:
                 due = _date(item.get("due_on"))
                 if due is None:
-                    errors.append(FieldError(where, "a rectification order needs its due date"))
+                    errors.append(FieldError(where, _("a rectification order needs its due date")))
                     continue
                 clean["due_on"] = due.isoformat()
             if spec.period:
                 starts, ends = _date(item.get("starts_on")), _date(item.get("ends_on"))
                 if starts is None or (ends is not None and ends < starts):
-                    errors.append(FieldError(where, "a suspension needs a start and an end not before it"))
+                    errors.append(FieldError(where, _("a suspension needs a start and an end not before it")))
                     continue
                 clean["starts_on"] = starts.isoformat()
                 clean["ends_on"] = ends.isoformat() if ends else None
         except ValueError:
-            errors.append(FieldError(where, "dates are YYYY-MM-DD"))
+            errors.append(FieldError(where, _("dates are YYYY-MM-DD")))
             continue
         details = {k: item["details"][k] for k in spec.details if k in (item.get("details") or {})}
         if details:

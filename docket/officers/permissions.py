@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from docket.core.errors import Denied
 from docket.offices.models import Office
+from docket.officers.models import Role
 
 
 def require_role(actor: Any, *roles: str, office: Office | None = None, doing: str = "") -> None:
@@ -15,7 +16,7 @@ def require_role(actor: Any, *roles: str, office: Office | None = None, doing: s
     if not actor.has_role(*roles):
         raise Denied(
             _("%(what)s needs the role %(roles)s.")
-            % {"what": doing or _("This step"), "roles": " / ".join(sorted(roles))}
+            % {"what": doing or _("This step"), "roles": " / ".join(str(Role(r).label) for r in sorted(roles))}
         )
     if office is not None and actor.office_id != office.pk:
         raise Denied(_("%(what)s is for officers of %(office)s.") % {"what": doing or _("This step"), "office": office})

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
 from docket.core.errors import FieldError, InvalidInput
@@ -29,16 +30,16 @@ def office_create(
 ) -> Office:
     """Add an office under ``parent``. ``system`` is for set-up commands that act for nobody."""
     if not system:
-        require_role(actor, Role.ADMINISTRATOR, doing="Creating offices")
+        require_role(actor, Role.ADMINISTRATOR, doing=_("Creating offices"))
     errors = []
     if not code.isdigit() or len(code) != 6:
-        errors.append(FieldError("code", "a division code is six digits"))
+        errors.append(FieldError("code", _("a division code is six digits")))
     if level not in Level.values:
-        errors.append(FieldError("level", f"unknown level {level!r}"))
+        errors.append(FieldError("level", _("unknown level %(level)r") % {"level": level}))
     if (parent is None) != (level == Level.NATIONAL):
-        errors.append(FieldError("parent", "only the national office has no parent office"))
+        errors.append(FieldError("parent", _("only the national office has no parent office")))
     if Office.objects.filter(code=code).exists():
-        errors.append(FieldError("code", f"an office with code {code} exists"))
+        errors.append(FieldError("code", _("an office with code %(code)s exists") % {"code": code}))
     if errors:
         raise InvalidInput(errors)
     office = Office.objects.create(
@@ -86,7 +87,10 @@ def offices_load_cn(*, actor: Any = None, progress: Any = None) -> dict[str, int
             elif (office.name, office.level, office.parent_id) != (office_name, node.level, parent.pk):
                 if office.parent_id != parent.pk:
                     raise InvalidInput(
-                        FieldError("parent", f"office {node.code} sits under another office; move it by hand first")
+                        FieldError(
+                            "parent",
+                            _("office %(code)s sits under another office; move it by hand first") % {"code": node.code},
+                        )
                     )
                 office.name, office.level = office_name, node.level
                 if node.name_en and not office.name_en:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
 from docket.core.errors import FieldError, InvalidInput
@@ -42,21 +43,26 @@ def _clean(kind: str, data: dict[str, str], row: int | None) -> tuple[dict[str, 
     errors: list[FieldError] = []
     out: dict[str, Any] = {}
     if kind not in Kind.values:
-        return out, [FieldError("kind", f"unknown kind {kind!r}; one of {', '.join(Kind.values)}", row)]
+        return out, [
+            FieldError(
+                "kind",
+                _("unknown kind %(kind)r; one of %(value)s") % {"kind": kind, "value": ", ".join(Kind.values)},
+                row,
+            )
+        ]
     out["kind"] = kind
     name = (data.get("name") or "").strip()
     if not name:
-        errors.append(FieldError("name", "required", row))
+        errors.append(FieldError("name", _("required"), row))
     elif len(name) > 300:
-        errors.append(FieldError("name", "at most 300 characters", row))
+        errors.append(FieldError("name", _("at most 300 characters"), row))
     out["name"] = name
     try:
         out["identifier"], out["platform"] = normalise_identifier(
             kind, data.get("identifier", ""), data.get("platform", "") or ""
         )
     except InvalidIdentifier as exc:
-        field = "platform" if "platform" in str(exc) and data.get("identifier") else "identifier"
-        errors.append(FieldError(field, str(exc), row))
+        errors.append(FieldError(exc.field, str(exc), row))
     for field, fn, kinds in (
         ("icp_number", normalise_icp_filing, {Kind.WEBSITE}),
         ("licence_number", normalise_icp_licence, {Kind.WEBSITE, Kind.ORGANISATION}),
@@ -64,7 +70,7 @@ def _clean(kind: str, data: dict[str, str], row: int | None) -> tuple[dict[str, 
         value = (data.get(field) or "").strip()
         if value:
             if kind not in kinds:
-                errors.append(FieldError(field, f"only for {', '.join(sorted(kinds))}", row))
+                errors.append(FieldError(field, _("only for %(value)s") % {"value": ", ".join(sorted(kinds))}, row))
                 continue
             try:
                 out[field] = fn(value)
@@ -73,7 +79,7 @@ def _clean(kind: str, data: dict[str, str], row: int | None) -> tuple[dict[str, 
     operator = (data.get("operator") or "").strip()
     if operator:
         if kind == Kind.ORGANISATION:
-            errors.append(FieldError("operator", "an organisation has no operator", row))
+            errors.append(FieldError("operator", _("an organisation has no operator"), row))
         else:
             try:
                 out["operator"] = normalise_uscc(operator)
@@ -82,21 +88,23 @@ def _clean(kind: str, data: dict[str, str], row: int | None) -> tuple[dict[str, 
     stores = (data.get("stores") or "").strip()
     if stores:
         if kind != Kind.APP:
-            errors.append(FieldError("stores", "only for apps", row))
+            errors.append(FieldError("stores", _("only for apps"), row))
         else:
             out["stores"] = [s.strip() for s in stores.split(";") if s.strip()]
     account_type = (data.get("account_type") or "").strip()
     if account_type:
         if kind != Kind.ACCOUNT:
-            errors.append(FieldError("account_type", "only for accounts", row))
+            errors.append(FieldError("account_type", _("only for accounts"), row))
         elif account_type not in AccountType.values:
-            errors.append(FieldError("account_type", f"one of {', '.join(AccountType.values)}", row))
+            errors.append(
+                FieldError("account_type", _("one of %(value)s") % {"value": ", ".join(AccountType.values)}, row)
+            )
         else:
             out["account_type"] = account_type
     for field, limit in (("legal_representative", 100), ("handle", 200), ("position", 100)):
         value = (data.get(field) or "").strip()
         if len(value) > limit:
-            errors.append(FieldError(field, f"at most {limit} characters", row))
+            errors.append(FieldError(field, _("at most %(limit)s characters") % {"limit": limit}, row))
         elif value:
             out[field] = value
     return out, errors
@@ -118,7 +126,7 @@ def _operators(identifiers: Iterable[str]) -> dict[str, int]:
 @service
 def subject_register(*, actor: Any, kind: str, now: dt.datetime, **fields: str) -> tuple[Subject, bool]:
     """Register a subject, or return the one already registered under the same identity."""
-    require_role(actor, *REGISTRARS, doing="Registering subjects")
+    require_role(actor, *REGISTRARS, doing=_("Registering subjects"))
     data, errors = _clean(kind, fields, None)
     if errors:
         raise InvalidInput(errors)
@@ -131,7 +139,11 @@ def subject_register(*, actor: Any, kind: str, now: dt.datetime, **fields: str) 
     if operator_code:
         operator_id = _operators([operator_code]).get(operator_code)
         if operator_id is None:
-            raise InvalidInput(FieldError("operator", f"no organisation {operator_code} is registered"))
+            raise InvalidInput(
+                FieldError(
+                    "operator", _("no organisation %(operator_code)s is registered") % {"operator_code": operator_code}
+                )
+            )
         data["operator_id"] = operator_id
     subject = Subject.objects.create(**data)
     audit_record(
@@ -149,18 +161,18 @@ def subjects_import(
 ) -> dict[str, int]:
     """Import a CSV of subjects, all or nothing. Raises InvalidInput listing every bad row."""
     if not system:
-        require_role(actor, *REGISTRARS, doing="Importing subjects")
+        require_role(actor, *REGISTRARS, doing=_("Importing subjects"))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(FieldError("file", f"not UTF-8 text (byte {exc.start})")) from None
+        raise InvalidInput(FieldError("file", _("not UTF-8 text (byte %(start)s)") % {"start": exc.start})) from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
     if missing or unknown:
-        errs = [FieldError(c, "required column missing", 1) for c in missing]
-        errs += [FieldError(c, "unknown column", 1) for c in unknown]
+        errs = [FieldError(c, _("required column missing"), 1) for c in missing]
+        errs += [FieldError(c, _("unknown column"), 1) for c in unknown]
         raise InvalidInput(errs)
     reader.fieldnames = header
     errors: list[FieldError] = []
@@ -168,7 +180,7 @@ def subjects_import(
     seen: dict[tuple[str, str, str], int] = {}
     for rownum, raw in enumerate(reader, start=2):
         if None in raw:
-            errors.append(FieldError("row", "more fields than the header has", rownum))
+            errors.append(FieldError("row", _("more fields than the header has"), rownum))
             continue
         kind = (raw.get("kind") or "").strip()
         clean, errs = _clean(kind, raw, rownum)
@@ -177,7 +189,7 @@ def subjects_import(
         else:
             key = (clean["kind"], clean["platform"], clean["identifier"])
             if key in seen:
-                errors.append(FieldError("identifier", f"same subject as row {seen[key]}", rownum))
+                errors.append(FieldError("identifier", _("same subject as row %(seen)s") % {"seen": seen[key]}, rownum))
             else:
                 seen[key] = rownum
                 rows.append((rownum, clean))
@@ -188,18 +200,20 @@ def subjects_import(
 
     with transaction.atomic():
         existing = _existing_keys(seen.keys())
-        new_orgs = {c["identifier"] for _, c in rows if c["kind"] == Kind.ORGANISATION}
-        wanted_ops = {c["operator"] for _, c in rows if "operator" in c}
+        new_orgs = {c["identifier"] for _row, c in rows if c["kind"] == Kind.ORGANISATION}
+        wanted_ops = {c["operator"] for _row, c in rows if "operator" in c}
         operator_ids = _operators(wanted_ops)
         for rownum, clean in rows:
             op = clean.get("operator")
             if op and op not in operator_ids and op not in new_orgs:
-                errors.append(FieldError("operator", f"no organisation {op} in the file or the registry", rownum))
+                errors.append(
+                    FieldError("operator", _("no organisation %(op)s in the file or the registry") % {"op": op}, rownum)
+                )
         if errors:
             raise InvalidInput(errors)
         to_create = [
             Subject(**{k: v for k, v in c.items() if k != "operator"})
-            for _, c in rows
+            for _row, c in rows
             if (c["kind"], c["platform"], c["identifier"]) not in existing
         ]
         # Organisations first, so operators named in the same file exist before what they operate.
@@ -211,7 +225,7 @@ def subjects_import(
         operator_ids.update(_operators(wanted_ops - operator_ids.keys()))
         links = [
             (c["kind"], c["platform"], c["identifier"], operator_ids[c["operator"]])
-            for _, c in rows
+            for _row, c in rows
             if "operator" in c and (c["kind"], c["platform"], c["identifier"]) not in existing
         ]
         if links:

@@ -3,6 +3,7 @@
 import re
 
 import idna
+from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -18,58 +19,62 @@ WECHAT_APPID = re.compile(r"^wx[0-9a-f]{16}$")
 
 
 class InvalidIdentifier(ValueError):
-    pass
+    field = "identifier"
+
+
+class InvalidPlatform(InvalidIdentifier):
+    field = "platform"
 
 
 def normalise_uscc(value: str) -> str:
     try:
         return str(uscc.validate(value))
     except StdnumError as exc:
-        raise InvalidIdentifier(f"not a valid unified social credit code ({exc})") from None
+        raise InvalidIdentifier(_("not a valid unified social credit code (%(reason)s)") % {"reason": exc}) from None
 
 
 def normalise_domain(value: str) -> str:
     text = value.strip().rstrip(".")
     if "://" in text or "/" in text or " " in text:
-        raise InvalidIdentifier("a domain name only: no scheme, path or spaces")
+        raise InvalidIdentifier(_("a domain name only: no scheme, path or spaces"))
     try:
         ascii_name = idna.encode(text, uts46=True).decode("ascii").lower()
     except idna.IDNAError as exc:
-        raise InvalidIdentifier(f"not a valid domain name ({exc})") from None
+        raise InvalidIdentifier(_("not a valid domain name (%(reason)s)") % {"reason": exc}) from None
     labels = ascii_name.split(".")
     if len(labels) < 2 or len(ascii_name) > 253:
-        raise InvalidIdentifier("a domain name has at least two labels and at most 253 characters")
+        raise InvalidIdentifier(_("a domain name has at least two labels and at most 253 characters"))
     tld = labels[-1]
     if not (tld.isalpha() or tld.startswith("xn--")):
-        raise InvalidIdentifier("the top-level domain must be letters (an IP address is not a domain)")
+        raise InvalidIdentifier(_("the top-level domain must be letters (an IP address is not a domain)"))
     return ascii_name
 
 
 def normalise_icp_filing(value: str) -> str:
     text = value.strip().replace(" ", "")
     if not ICP_FILING.match(text):
-        raise InvalidIdentifier("an ICP filing number looks like 京ICP备12345678号-1")
+        raise InvalidIdentifier(_("an ICP filing number looks like 京ICP备12345678号-1"))
     return text
 
 
 def normalise_icp_licence(value: str) -> str:
     text = value.strip().replace(" ", "")
     if not ICP_LICENCE.match(text):
-        raise InvalidIdentifier("a value-added telecom licence looks like 京ICP证123456号 or 京B2-20201234")
+        raise InvalidIdentifier(_("a value-added telecom licence looks like 京ICP证123456号 or 京B2-20201234"))
     return text
 
 
 def normalise_package(value: str) -> str:
     text = value.strip()
     if len(text) > 200 or not PACKAGE_ID.match(text):
-        raise InvalidIdentifier("a package or bundle id looks like com.example.app")
+        raise InvalidIdentifier(_("a package or bundle id looks like com.example.app"))
     return text
 
 
 def normalise_platform(value: str) -> str:
     text = value.strip().lower()
     if not PLATFORM.match(text):
-        raise InvalidIdentifier("a platform key is lower-case letters, digits, '.', '_' or '-' (e.g. wechat)")
+        raise InvalidPlatform(_("a platform key is lower-case letters, digits, '.', '_' or '-' (e.g. wechat)"))
     return text
 
 
@@ -77,26 +82,26 @@ def normalise_resident_id(value: str) -> str:
     try:
         return str(ric.validate(value))
     except StdnumError as exc:
-        raise InvalidIdentifier(f"not a valid resident identity number ({exc})") from None
+        raise InvalidIdentifier(_("not a valid resident identity number (%(reason)s)") % {"reason": exc}) from None
 
 
 def normalise_identifier(kind: str, identifier: str, platform: str = "") -> tuple[str, str]:
     """Return (identifier, platform) normalised for ``kind``, or raise InvalidIdentifier."""
     identifier = (identifier or "").strip()
     if not identifier:
-        raise InvalidIdentifier("required")
+        raise InvalidIdentifier(_("required"))
     if kind in ON_PLATFORM:
         if not platform.strip():
-            raise InvalidIdentifier(f"a {kind} needs its platform")
+            raise InvalidPlatform(_("a %(kind)s needs its platform") % {"kind": kind})
         platform = normalise_platform(platform)
         if kind == Kind.MINI_PROGRAM and platform == "wechat":
             if not WECHAT_APPID.match(identifier):
-                raise InvalidIdentifier("a WeChat mini program app id is 'wx' and 16 hexadecimal digits")
+                raise InvalidIdentifier(_("a WeChat mini program app id is 'wx' and 16 hexadecimal digits"))
         elif not ON_PLATFORM_ID.match(identifier):
-            raise InvalidIdentifier("an id on a platform is 1–128 letters, digits or . _ @ : + - /")
+            raise InvalidIdentifier(_("an id on a platform is 1–128 letters, digits or . _ @ : + - /"))
         return identifier, platform
     if platform.strip():
-        raise InvalidIdentifier(f"a {kind} is not on a platform; leave platform empty")
+        raise InvalidPlatform(_("a %(kind)s is not on a platform; leave platform empty") % {"kind": kind})
     if kind == Kind.ORGANISATION:
         return normalise_uscc(identifier), ""
     if kind == Kind.WEBSITE:
@@ -105,4 +110,4 @@ def normalise_identifier(kind: str, identifier: str, platform: str = "") -> tupl
         return normalise_package(identifier), ""
     if kind == Kind.RESPONSIBLE_PERSON:
         return normalise_resident_id(identifier), ""
-    raise InvalidIdentifier(f"unknown subject kind {kind!r}")
+    raise InvalidIdentifier(_("unknown subject kind %(kind)r") % {"kind": kind})

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record
 from docket.core.errors import FieldError, InvalidInput
@@ -19,7 +20,7 @@ def _amount(value: Any, where: str, errors: list[FieldError]) -> Decimal | None:
     try:
         return Decimal(str(value))
     except InvalidOperation:
-        errors.append(FieldError(where, f"{value!r} is not an amount"))
+        errors.append(FieldError(where, _("%(value)r is not an amount") % {"value": value}))
         return None
 
 
@@ -28,15 +29,15 @@ def taxonomy_load(*, actor: Any, data: dict[str, Any]) -> dict[str, int]:
     errors: list[FieldError] = []
     version = str(data.get("version") or "")
     if not version:
-        errors.append(FieldError("version", "required"))
+        errors.append(FieldError("version", _("required")))
     provisions: dict[str, dict[str, Any]] = {}
     for i, p in enumerate(data.get("provisions") or [], start=1):
         where = f"provisions[{i}]"
         unknown = set(p.get("measures") or []) - set(SPECS)
         if unknown:
-            errors.append(FieldError(where, f"unknown measures {sorted(unknown)}"))
+            errors.append(FieldError(where, _("unknown measures %(value)s") % {"value": sorted(unknown)}))
         if not p.get("key") or not p.get("law") or not isinstance(p.get("article"), int):
-            errors.append(FieldError(where, "key, law and article (a number) are required"))
+            errors.append(FieldError(where, _("key, law and article (a number) are required")))
             continue
         p = {
             **p,
@@ -53,7 +54,7 @@ def taxonomy_load(*, actor: Any, data: dict[str, Any]) -> dict[str, int]:
     with transaction.atomic():
         objs = {}
         for key, p in provisions.items():
-            objs[key], _ = Provision.objects.update_or_create(
+            objs[key], _created = Provision.objects.update_or_create(
                 law=p["law"],
                 article=p["article"],
                 paragraph=p.get("paragraph") or 0,
@@ -67,7 +68,7 @@ def taxonomy_load(*, actor: Any, data: dict[str, Any]) -> dict[str, int]:
                 },
             )
         for c in data.get("categories") or []:
-            category, _ = ViolationCategory.objects.update_or_create(
+            category, _created = ViolationCategory.objects.update_or_create(
                 version=version, code=c["code"], defaults={"name": c["name"], "name_en": c.get("name_en", "")}
             )
             category.provisions.set([objs[k] for k in c["provisions"]])
