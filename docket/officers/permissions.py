@@ -5,8 +5,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from docket.core.errors import Denied
-from docket.offices.models import Office
 from docket.officers.models import Role
+from docket.offices.models import Office
 
 
 def require_role(actor: Any, *roles: str, office: Office | None = None, doing: str = "") -> None:

@@ -28,7 +28,7 @@ def test_refused_admin_action_shows_why_and_changes_nothing(team, client):
     case = t.drive(team, to=State.FILED)
     client.force_login(team.head)
     response = _post(client, case, "investigation_start", on="2024-03-04")
-    assert "two officers" in response.content.decode()
+    assert "两名以上持有效执法证件" in response.content.decode()  # the admin speaks Chinese by default
     assert Case.objects.get(pk=case.pk).state == State.FILED
     response = _post(client, case, "investigation_start", on="not a date")
     assert Case.objects.get(pk=case.pk).state == State.FILED
