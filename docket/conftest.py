@@ -22,9 +22,8 @@ def team(tree):
 
 
 @pytest.fixture(autouse=True)
-def _plain_http(settings, tmp_path):
-    # The test client speaks plain HTTP; evidence files go to a per-test folder.
-    settings.SECURE_SSL_REDIRECT = False
+def _evidence_dir(settings, tmp_path):
+    # Evidence files go to a per-test folder.
     settings.DOCKET_EVIDENCE_DIR = tmp_path / "evidence"
 
 

@@ -31,7 +31,7 @@ class CalendarDay(models.Model):
 
     class Meta:
         verbose_name = _("calendar day")
-        verbose_name_plural = _("calendar days")
+        verbose_name_plural = _("holidays and make-up working days")
         ordering = ["date"]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from docket.settings import env_bool, env_int, env_list
 
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOCKET_") and k != "DJANGO_SETTINGS_MODULE"}
     env.update(
         DOCKET_SECRET_KEY="x" * 64 + "-production-secret-key-that-is-long",
         DOCKET_DEBUG="0",

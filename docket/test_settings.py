@@ -1,0 +1,9 @@
+"""Settings for the test suite: Docket's own settings, spoken over plain HTTP and hashed fast."""
+
+from docket.settings import *  # noqa: F403
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
