@@ -1,5 +1,6 @@
 """Identifier validation and normalisation, one function per kind."""
 
+import functools
 import re
 
 import idna
@@ -26,6 +27,7 @@ class InvalidPlatform(InvalidIdentifier):
     field = "platform"
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_uscc(value: str) -> str:
     try:
         return str(uscc.validate(value))
@@ -33,10 +35,22 @@ def normalise_uscc(value: str) -> str:
         raise InvalidIdentifier(_("not a valid unified social credit code (%(reason)s)") % {"reason": exc}) from None
 
 
+ASCII_DOMAIN = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
+
+
 def normalise_domain(value: str) -> str:
     text = value.strip().rstrip(".")
     if "://" in text or "/" in text or " " in text:
         raise InvalidIdentifier(_("a domain name only: no scheme, path or spaces"))
+    lowered = text.lower()
+    # Plain ASCII host names need no IDNA mapping (the common case of a large import).
+    if (
+        ASCII_DOMAIN.match(lowered)
+        and "--" not in lowered
+        and len(lowered) <= 253
+        and lowered.rsplit(".", 1)[1].isalpha()
+    ):
+        return lowered
     try:
         ascii_name = idna.encode(text, uts46=True).decode("ascii").lower()
     except idna.IDNAError as exc:
