@@ -115,6 +115,7 @@ def drive(
     fine: str = "100000.00",
     flags: list[str] | None = None,
     now: dt.datetime = NOW,
+    campaigns: list[Any] | None = None,
 ) -> Case:
     """Take a new case through the procedure up to state ``to`` (a penalty case with a fine)."""
     party = party or organisation()
@@ -125,6 +126,7 @@ def drive(
         summary="巡查发现违法信息",
         subjects=[party],
         now=now,
+        campaigns=campaigns,
     )
     case = cs.case_file(
         actor=team.head,

@@ -38,7 +38,6 @@ from docket.officers.permissions import require_role
 from docket.offices.models import Office
 from docket.subjects.models import Subject
 from docket.taxonomy.models import Provision, ViolationCategory
-from docket.workdays.calendar import add_working_days
 from docket.workdays.clocks import Deadline, deadline
 
 # ----------------------------------------------------------------------------------------------------
@@ -575,11 +574,11 @@ def hearing_record(
         raise InvalidInput(FieldError("chair", _("the chair is an officer of the case's office")))
     if _ever_investigated(case, chair):
         raise GateRefused(_("A hearing is chaired by someone who did not investigate the case."))
-    earliest = add_working_days(notified_on, 7)
-    if held_on < earliest:
+    notice = deadline(case.profile, "hearing_notice", notified_on)
+    if held_on < notice.due:
         raise GateRefused(
-            _("Notified on %(n)s, the hearing may be held from %(e)s (7 working days' notice).")
-            % {"n": notified_on, "e": earliest}
+            _("Notified on %(n)s, the hearing may be held from %(e)s (%(days)d days' notice, %(c)s).")
+            % {"n": notified_on, "e": notice.due, "days": notice.days, "c": notice.citation}
         )
     if not record.strip():
         raise InvalidInput(FieldError("record", _("the hearing record is required")))

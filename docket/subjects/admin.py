@@ -15,6 +15,7 @@ FIELDS = (
     "name",
     "identifier",
     "platform",
+    "runs_platform",
     "legal_representative",
     "icp_number",
     "licence_number",

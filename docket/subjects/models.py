@@ -61,6 +61,9 @@ class Subject(models.Model):
         on_delete=models.PROTECT,
         related_name="operates",
     )
+    # The platform key an organisation runs (e.g. "weibo"): accounts, live rooms, stores, groups and mini
+    # programs on that platform are hosted by it.
+    runs_platform = models.CharField(_("platform it runs"), max_length=40, blank=True, default="")
     legal_representative = models.CharField(_("legal representative"), max_length=100, blank=True)
     icp_number = models.CharField(_("ICP filing number"), max_length=40, blank=True)
     licence_number = models.CharField(_("value-added telecom licence"), max_length=40, blank=True)
@@ -78,6 +81,13 @@ class Subject(models.Model):
         ordering = ["kind", "name"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "platform", "identifier"], name="subject_identity_unique"),
+            models.UniqueConstraint(
+                fields=["runs_platform"], condition=~models.Q(runs_platform=""), name="subject_platform_run_by_one"
+            ),
+            models.CheckConstraint(
+                name="subject_runs_platform_is_organisation",
+                condition=models.Q(runs_platform="") | models.Q(kind="organisation"),
+            ),
             models.CheckConstraint(
                 name="subject_platform_only_on_platforms",
                 condition=models.Q(kind__in=sorted(ON_PLATFORM)) & ~models.Q(platform="")
@@ -88,6 +98,13 @@ class Subject(models.Model):
     def __str__(self) -> str:
         where = f"@{self.platform}" if self.platform else ""
         return f"{self.name} [{self.get_kind_display()} {self.display_identifier}{where}]"
+
+    @property
+    def host(self) -> "Subject | None":
+        """The organisation that runs the platform this subject lives on."""
+        if not self.platform:
+            return None
+        return Subject.objects.filter(kind=Kind.ORGANISATION, runs_platform=self.platform).first()
 
     @property
     def display_identifier(self) -> str:

@@ -19,6 +19,7 @@ from docket.subjects.validators import (
     normalise_icp_filing,
     normalise_icp_licence,
     normalise_identifier,
+    normalise_platform,
     normalise_uscc,
 )
 
@@ -30,6 +31,7 @@ REGISTRARS = (*CASE_READERS, Role.ADMINISTRATOR)
 REQUIRED_COLUMNS = ("kind", "name", "identifier")
 OPTIONAL_COLUMNS = (
     "platform",
+    "runs_platform",
     "operator",
     "legal_representative",
     "icp_number",
@@ -88,6 +90,15 @@ def _clean(kind: str, data: dict[str, str], row: int | None) -> tuple[dict[str, 
                 out["operator"] = normalise_uscc(operator)
             except InvalidIdentifier as exc:
                 errors.append(FieldError("operator", str(exc), row))
+    runs = (data.get("runs_platform") or "").strip()
+    if runs:
+        if kind != Kind.ORGANISATION:
+            errors.append(FieldError("runs_platform", _("only an organisation runs a platform"), row))
+        else:
+            try:
+                out["runs_platform"] = normalise_platform(runs)
+            except InvalidIdentifier as exc:
+                errors.append(FieldError("runs_platform", str(exc), row))
     stores = (data.get("stores") or "").strip()
     if stores:
         if kind != Kind.APP:
@@ -138,6 +149,9 @@ def subject_register(*, actor: Any, kind: str, now: dt.datetime, **fields: str) 
     ).first()
     if existing is not None:
         return existing, False
+    runs = data.get("runs_platform")
+    if runs and Subject.objects.filter(runs_platform=runs).exists():
+        raise InvalidInput(FieldError("runs_platform", _("%(key)s is run by another organisation") % {"key": runs}))
     operator_code = data.pop("operator", None)
     if operator_code:
         operator_id = _operators([operator_code]).get(operator_code)
@@ -184,6 +198,7 @@ def subjects_import(
     errors: list[FieldError] = []
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str, str], int] = {}
+    runners: dict[str, int] = {}
     for rownum, raw in enumerate(reader, start=2):
         if None in raw:
             errors.append(FieldError("row", _("more fields than the header has"), rownum))
@@ -199,24 +214,37 @@ def subjects_import(
             else:
                 seen[key] = rownum
                 rows.append((rownum, clean))
+        if clean.get("runs_platform"):
+            other = runners.setdefault(clean["runs_platform"], rownum)
+            if other != rownum:
+                errors.append(
+                    FieldError("runs_platform", _("row %(other)s runs that platform") % {"other": other}, rownum)
+                )
         if progress is not None and rownum % 5000 == 0:
             progress.update(5000)
+    taken = dict(Subject.objects.filter(runs_platform__in=list(runners)).values_list("runs_platform", "identifier"))
+    new_orgs = {c["identifier"] for _row, c in rows if c["kind"] == Kind.ORGANISATION}
+    wanted_ops = {c["operator"] for _row, c in rows if "operator" in c}
+    operator_ids = _operators(wanted_ops)
+    for rownum, clean in rows:
+        op = clean.get("operator")
+        if op and op not in operator_ids and op not in new_orgs:
+            errors.append(
+                FieldError("operator", _("no organisation %(op)s in the file or the registry") % {"op": op}, rownum)
+            )
+        key = clean.get("runs_platform")
+        if key and key in taken and taken[key] != clean["identifier"]:
+            errors.append(
+                FieldError(
+                    "runs_platform", _("%(key)s is run by %(org)s already") % {"key": key, "org": taken[key]}, rownum
+                )
+            )
     if errors:
+        errors.sort(key=lambda e: e.row or 0)
         raise InvalidInput(errors)
 
     with transaction.atomic():
         existing = _existing_keys(seen.keys())
-        new_orgs = {c["identifier"] for _row, c in rows if c["kind"] == Kind.ORGANISATION}
-        wanted_ops = {c["operator"] for _row, c in rows if "operator" in c}
-        operator_ids = _operators(wanted_ops)
-        for rownum, clean in rows:
-            op = clean.get("operator")
-            if op and op not in operator_ids and op not in new_orgs:
-                errors.append(
-                    FieldError("operator", _("no organisation %(op)s in the file or the registry") % {"op": op}, rownum)
-                )
-        if errors:
-            raise InvalidInput(errors)
         new = [c for _row, c in rows if (c["kind"], c["platform"], c["identifier"]) not in existing]
         # Organisations first, so that what they operate is inserted with its operator already known.
         orgs = [c for c in new if c["kind"] == Kind.ORGANISATION]
@@ -239,6 +267,7 @@ def subjects_import(
 # The columns a bulk import writes, in order. Plain executemany: the ORM's per-object work would cost
 # several times the insert itself on a 100,000-row file.
 _COLUMNS = (
+    "runs_platform",
     "kind",
     "name",
     "identifier",
@@ -260,6 +289,7 @@ def _insert(cleaned: list[dict[str, Any]], operator_ids: dict[str, int], now: dt
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
     rows = (
         (
+            c.get("runs_platform", ""),
             c["kind"],
             c["name"],
             c["identifier"],

@@ -386,7 +386,7 @@ def test_hearing_request_window_chair_notice_and_re_review(team):
         cs.hearing_record(
             actor=team.a, case=case, notified_on=notified, held_on=D(2024, 5, 20), chair=team.b, record="r", now=NOW
         )
-    with pytest.raises(GateRefused, match="7 working days"):
+    with pytest.raises(GateRefused, match="7 days' notice"):
         cs.hearing_record(
             actor=team.a, case=case, notified_on=notified, held_on=D(2024, 5, 15), chair=team.chair, record="r", now=NOW
         )

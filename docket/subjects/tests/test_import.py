@@ -123,3 +123,30 @@ def test_responsible_persons_are_seen_only_where_a_case_names_them(tree, team):
     assert person in Subject.objects.visible_to(here)
     assert person not in Subject.objects.visible_to(sibling)
     assert person.display_identifier.count("*") == 10
+
+
+def test_platform_runner_links_accounts_to_their_host(db):
+    org = t.valid_uscc(7101)
+    data = (
+        "kind,name,identifier,platform,runs_platform\n"
+        f"organisation,微博运营公司,{org},,Weibo\n"
+        "account,某账号,u1,weibo,\n"
+    ).encode()
+    subjects_import(actor=None, data=data, now=t.NOW, system=True)
+    account = Subject.objects.get(kind=Kind.ACCOUNT)
+    assert account.host is not None and account.host.identifier == org
+    clash = (
+        "kind,name,identifier,platform,runs_platform\n"
+        f"organisation,另一公司,{t.valid_uscc(7102)},,weibo\n"
+        f"organisation,第三公司,{t.valid_uscc(7103)},,douyin\n"
+        f"organisation,第四公司,{t.valid_uscc(7104)},,douyin\n"
+        "account,号,u2,weibo,weibo\n"
+    ).encode()
+    with pytest.raises(InvalidInput) as exc:
+        subjects_import(actor=None, data=clash, now=t.NOW, system=True)
+    assert {(e.row, e.field) for e in exc.value.errors} == {
+        (2, "runs_platform"),
+        (4, "runs_platform"),
+        (5, "runs_platform"),
+    }
+    assert Subject.objects.count() == 2
