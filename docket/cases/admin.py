@@ -119,184 +119,45 @@ def _officers(actor: Any, names: list[str], field: str) -> list[Officer]:
     return [found[n] for n in names]
 
 
+def _assign(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    names = [n.strip() for n in data.pop("usernames").split(",") if n.strip()]
+    return {**data, "officers": _officers(actor, names, "usernames")}
+
+
+def _chair(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "chair": _officers(actor, [data["chair"]], "chair")[0]}
+
+
+def _attendees(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "attendees": data["attendees"].splitlines()}
+
+
 STEPS = [
-    Step(
-        "assign",
-        _("Assign investigators"),
-        AssignForm,
-        lambda actor, obj, data, now: cs.case_assign(
-            actor=actor,
-            case=obj,
-            on=data["on"],
-            now=now,
-            officers=_officers(actor, [n.strip() for n in data["usernames"].split(",") if n.strip()], "usernames"),
-        ),
-    ),
-    Step(
-        "investigation_start",
-        _("Start investigation"),
-        DateForm,
-        lambda actor, obj, data, now: cs.investigation_start(actor=actor, case=obj, on=data["on"], now=now),
-    ),
-    Step(
-        "draft_propose",
-        _("Draft the decision"),
-        DraftForm,
-        lambda actor, obj, data, now: cs.draft_propose(
-            actor=actor,
-            case=obj,
-            outcome=data["outcome"],
-            facts=data["facts"],
-            legal_basis=data["legal_basis"],
-            discretion=data["discretion"],
-            penalties=data["penalties"],
-            now=now,
-        ),
-    ),
-    Step(
-        "legal_review",
-        _("Record legal review"),
-        ReviewForm,
-        lambda actor, obj, data, now: cs.legal_review_record(
-            actor=actor, case=obj, approved=data["approved"], opinion=data["opinion"], on=data["on"], now=now
-        ),
-    ),
+    Step("assign", _("Assign investigators"), AssignForm, cs.case_assign, "case", convert=_assign),
+    Step("investigation_start", _("Start investigation"), DateForm, cs.investigation_start, "case"),
+    Step("draft_propose", _("Draft the decision"), DraftForm, cs.draft_propose, "case"),
+    Step("legal_review", _("Record legal review"), ReviewForm, cs.legal_review_record, "case"),
     Step(
         "discussion",
         _("Record collective discussion"),
         DiscussionForm,
-        lambda actor, obj, data, now: cs.discussion_record(
-            actor=actor,
-            case=obj,
-            attendees=data["attendees"].splitlines(),
-            minutes=data["minutes"],
-            conclusion=data["conclusion"],
-            on=data["on"],
-            now=now,
-        ),
+        cs.discussion_record,
+        "case",
+        convert=_attendees,
     ),
-    Step(
-        "notice_issue",
-        _("Serve prior notice"),
-        DateForm,
-        lambda actor, obj, data, now: cs.notice_issue(actor=actor, case=obj, served_on=data["on"], now=now),
-    ),
-    Step(
-        "statement",
-        _("Record statement and defence"),
-        StatementForm,
-        lambda actor, obj, data, now: cs.statement_record(
-            actor=actor,
-            case=obj,
-            content=data["content"],
-            waives_hearing=data["waives_hearing"],
-            recheck=data["recheck"],
-            on=data["on"],
-            now=now,
-        ),
-    ),
-    Step(
-        "hearing_request",
-        _("Record hearing request"),
-        DateForm,
-        lambda actor, obj, data, now: cs.hearing_request(actor=actor, case=obj, on=data["on"], now=now),
-    ),
-    Step(
-        "hearing",
-        _("Record hearing"),
-        HearingForm,
-        lambda actor, obj, data, now: cs.hearing_record(
-            actor=actor,
-            case=obj,
-            notified_on=data["notified_on"],
-            held_on=data["held_on"],
-            chair=_officers(actor, [data["chair"]], "chair")[0],
-            record=data["record"],
-            now=now,
-        ),
-    ),
-    Step(
-        "decide",
-        _("Approve the decision"),
-        DecideForm,
-        lambda actor, obj, data, now: cs.decide(
-            actor=actor,
-            case=obj,
-            outcome=data["outcome"],
-            legal_basis=data["legal_basis"],
-            discretion=data["discretion"],
-            on=data["on"],
-            now=now,
-        ),
-    ),
-    Step(
-        "serve",
-        _("Record service"),
-        ServeForm,
-        lambda actor, obj, data, now: cs.serve(
-            actor=actor,
-            case=obj,
-            served_on=data["on"],
-            method=data["method"],
-            party_present=data["party_present"],
-            proof=data["proof"],
-            now=now,
-        ),
-    ),
-    Step(
-        "close",
-        _("Close"),
-        DateForm,
-        lambda actor, obj, data, now: cs.close(actor=actor, case=obj, on=data["on"], now=now),
-    ),
-    Step(
-        "archive",
-        _("Archive"),
-        DateForm,
-        lambda actor, obj, data, now: cs.archive(actor=actor, case=obj, on=data["on"], now=now),
-    ),
-    Step(
-        "dismiss",
-        _("Dismiss / terminate"),
-        ReasonForm,
-        lambda actor, obj, data, now: cs.dismiss(actor=actor, case=obj, reason=data["reason"], on=data["on"], now=now),
-    ),
-    Step(
-        "clock_suspend",
-        _("Suspend the clock"),
-        SuspendForm,
-        lambda actor, obj, data, now: cs.clock_suspend(
-            actor=actor, case=obj, reason=data["reason"], note=data["note"], starts_on=data["on"], now=now
-        ),
-    ),
-    Step(
-        "clock_resume",
-        _("Resume the clock"),
-        DateForm,
-        lambda actor, obj, data, now: cs.clock_resume(actor=actor, case=obj, ends_on=data["on"], now=now),
-    ),
-    Step(
-        "decision_extend",
-        _("Extend the decision period"),
-        ReasonForm,
-        lambda actor, obj, data, now: cs.decision_extend(
-            actor=actor, case=obj, reason=data["reason"], on=data["on"], now=now
-        ),
-    ),
-    Step(
-        "supervise",
-        _("Supervise or instruct (higher office)"),
-        SuperviseForm,
-        lambda actor, obj, data, now: cs.case_supervise(
-            actor=actor,
-            case=obj,
-            kind=data["kind"],
-            instructions=data["instructions"],
-            on=data["on"],
-            due_on=data["due_on"],
-            now=now,
-        ),
-    ),
+    Step("notice_issue", _("Serve prior notice"), DateForm, cs.notice_issue, "case", rename={"on": "served_on"}),
+    Step("statement", _("Record statement and defence"), StatementForm, cs.statement_record, "case"),
+    Step("hearing_request", _("Record hearing request"), DateForm, cs.hearing_request, "case"),
+    Step("hearing", _("Record hearing"), HearingForm, cs.hearing_record, "case", convert=_chair),
+    Step("decide", _("Approve the decision"), DecideForm, cs.decide, "case"),
+    Step("serve", _("Record service"), ServeForm, cs.serve, "case", rename={"on": "served_on"}),
+    Step("close", _("Close"), DateForm, cs.close, "case"),
+    Step("archive", _("Archive"), DateForm, cs.archive, "case"),
+    Step("dismiss", _("Dismiss / terminate"), ReasonForm, cs.dismiss, "case"),
+    Step("clock_suspend", _("Suspend the clock"), SuspendForm, cs.clock_suspend, "case", rename={"on": "starts_on"}),
+    Step("clock_resume", _("Resume the clock"), DateForm, cs.clock_resume, "case", rename={"on": "ends_on"}),
+    Step("decision_extend", _("Extend the decision period"), ReasonForm, cs.decision_extend, "case"),
+    Step("supervise", _("Supervise or instruct (higher office)"), SuperviseForm, cs.case_supervise, "case"),
 ]
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -20,47 +22,16 @@ class TransferForm(ReasonForm):
     authority = forms.ChoiceField(label=_("Or to authority"), choices=[("", "—"), *Authority.choices], required=False)
 
 
-def _office(code: str) -> Office | None:
-    return Office.objects.filter(code=code).first() if code else None
+def _destination(actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+    code = data.pop("to_office")
+    return {**data, "to_office": Office.objects.filter(code=code).first() if code else None}
 
 
 STEPS = [
-    Step(
-        "file",
-        _("File a case"),
-        FileForm,
-        lambda actor, obj, data, now: case_file(actor=actor, clue=obj, title=data["title"], on=data["on"], now=now),
-    ),
-    Step(
-        "no_case",
-        _("No case"),
-        ReasonForm,
-        lambda actor, obj, data, now: cl.clue_no_case(
-            actor=actor, clue=obj, reason=data["reason"], on=data["on"], now=now
-        ),
-    ),
-    Step(
-        "extend",
-        _("Extend the check period"),
-        ReasonForm,
-        lambda actor, obj, data, now: cl.clue_check_extend(
-            actor=actor, clue=obj, reason=data["reason"], on=data["on"], now=now
-        ),
-    ),
-    Step(
-        "transfer",
-        _("Transfer"),
-        TransferForm,
-        lambda actor, obj, data, now: cl.clue_transfer(
-            actor=actor,
-            clue=obj,
-            reason=data["reason"],
-            on=data["on"],
-            now=now,
-            to_office=_office(data["to_office"]),
-            authority=data["authority"],
-        ),
-    ),
+    Step("file", _("File a case"), FileForm, case_file, "clue"),
+    Step("no_case", _("No case"), ReasonForm, cl.clue_no_case, "clue"),
+    Step("extend", _("Extend the check period"), ReasonForm, cl.clue_check_extend, "clue"),
+    Step("transfer", _("Transfer"), TransferForm, cl.clue_transfer, "clue", convert=_destination),
 ]
 
 

@@ -7,7 +7,7 @@ whose form is parsed here and handed to one service, so it is gated and audited 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -70,16 +70,24 @@ class ScopedAdmin(admin.ModelAdmin):
 
 @dataclass(frozen=True)
 class Step:
-    """One admin action: a form to fill in, and the service call it makes for each selected object."""
+    """One admin action: a form to fill in, and the one service it calls for each selected object.
+
+    The form's cleaned fields become the service's keyword arguments (``rename`` maps a form field to a
+    differently named argument; ``convert`` turns raw form values into domain objects).
+    """
 
     name: str
     label: Any
-    form: type[forms.Form] | None
-    run: Callable[..., Any]
+    form: type[forms.Form]
+    service: Callable[..., Any]
+    target: str
+    rename: dict[str, str] = field(default_factory=dict)
+    convert: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
 
-
-class StepForm(forms.Form):
-    pass
+    def run(self, *, actor: Any, obj: Any, data: dict[str, Any], now: Any) -> Any:
+        values = self.convert(actor, dict(data)) if self.convert else dict(data)
+        kwargs = {self.rename.get(k, k): v for k, v in values.items()}
+        return self.service(actor=actor, now=now, **{self.target: obj}, **kwargs)
 
 
 def step_actions(steps: list[Step]) -> list[Callable[..., Any]]:
@@ -88,18 +96,15 @@ def step_actions(steps: list[Step]) -> list[Callable[..., Any]]:
 
 def _make_action(step: Step) -> Callable[..., Any]:
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
-        form = None
-        if step.form is not None:
-            if "apply" in request.POST:
-                form = step.form(request.POST, request.FILES)
-                if not form.is_valid():
-                    return _render(modeladmin, request, queryset, step, form)
-            else:
-                return _render(modeladmin, request, queryset, step, step.form())
+        if "apply" not in request.POST:
+            return _render(modeladmin, request, queryset, step, step.form())
+        form = step.form(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render(modeladmin, request, queryset, step, form)
         done = 0
         for obj in queryset:
             try:
-                step.run(actor=request.user, obj=obj, data=form.cleaned_data if form else {}, now=timezone.now())
+                step.run(actor=request.user, obj=obj, data=form.cleaned_data, now=timezone.now())
                 done += 1
             except InvalidInput as exc:
                 for err in exc.errors:

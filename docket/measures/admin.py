@@ -33,33 +33,26 @@ STEPS = [
         "confirm",
         _("Record third-party confirmation"),
         ConfirmForm,
-        lambda actor, obj, data, now: ms.measure_confirm(
-            actor=actor, measure=obj, confirmed_on=data["on"], confirmation=data["confirmation"], now=now
-        ),
+        ms.measure_confirm,
+        "measure",
+        rename={"on": "confirmed_on"},
     ),
     Step(
         "verify",
         _("Verify rectification"),
         VerifyForm,
-        lambda actor, obj, data, now: ms.rectification_verify(
-            actor=actor, measure=obj, verified_on=data["on"], complied=data["complied"], note=data["note"], now=now
-        ),
+        ms.rectification_verify,
+        "measure",
+        rename={"on": "verified_on"},
     ),
-    Step(
-        "payment",
-        _("Record payment"),
-        PaymentForm,
-        lambda actor, obj, data, now: ms.fine_payment_record(
-            actor=actor, measure=obj, paid_on=data["on"], amount=data["amount"], reference=data["reference"], now=now
-        ),
-    ),
+    Step("payment", _("Record payment"), PaymentForm, ms.fine_payment_record, "measure", rename={"on": "paid_on"}),
     Step(
         "receipt",
         _("Record transfer receipt"),
         ReceiptForm,
-        lambda actor, obj, data, now: ms.transfer_receipt_record(
-            actor=actor, measure=obj, receipt_on=data["on"], receipt_ref=data["receipt_ref"], now=now
-        ),
+        ms.transfer_receipt_record,
+        "measure",
+        rename={"on": "receipt_on"},
     ),
 ]
 

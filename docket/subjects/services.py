@@ -232,11 +232,11 @@ def subjects_import(
             errors.append(
                 FieldError("operator", _("no organisation %(op)s in the file or the registry") % {"op": op}, rownum)
             )
-        key = clean.get("runs_platform")
-        if key and key in taken and taken[key] != clean["identifier"]:
+        runs = clean.get("runs_platform")
+        if runs and runs in taken and taken[runs] != clean["identifier"]:
             errors.append(
                 FieldError(
-                    "runs_platform", _("%(key)s is run by %(org)s already") % {"key": key, "org": taken[key]}, rownum
+                    "runs_platform", _("%(key)s is run by %(org)s already") % {"key": runs, "org": taken[runs]}, rownum
                 )
             )
     if errors:

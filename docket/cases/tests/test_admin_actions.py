@@ -45,3 +45,62 @@ def test_admin_pages_render_for_every_model(team, client):
     for model in django_admin.site._registry:
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         assert client.get(url).status_code == 200, url
+
+
+def test_clue_and_measure_steps_from_the_admin(team, client, tree):
+    from decimal import Decimal
+
+    from docket.clues.models import Clue, Source
+    from docket.clues.services import clue_register
+    from docket.measures.models import FinePayment, Measure
+
+    clue = clue_register(
+        actor=team.a,
+        source=Source.MEDIA,
+        received_on=t.NOW.date(),
+        summary="报道",
+        subjects=[t.organisation()],
+        now=t.NOW,
+    )
+    client.force_login(team.head)
+    client.post(
+        "/admin/clues/clue/",
+        {
+            "action": "file",
+            "_selected_action": [clue.pk],
+            "apply": "1",
+            "on": t.NOW.date().isoformat(),
+            "title": "某报道涉及网站案",
+        },
+    )
+    assert Clue.objects.get(pk=clue.pk).status == "filed"
+    other = clue_register(
+        actor=team.a, source=Source.MEDIA, received_on=t.NOW.date(), summary="报道2", subjects=[], now=t.NOW
+    )
+    client.post(
+        "/admin/clues/clue/",
+        {
+            "action": "transfer",
+            "_selected_action": [other.pk],
+            "apply": "1",
+            "on": t.NOW.date().isoformat(),
+            "reason": "属地",
+            "to_office": tree.nb.code,
+            "authority": "",
+        },
+    )
+    assert Clue.objects.get(pk=other.pk).status == "transferred"
+    case = t.drive(team, to=State.SERVED)
+    fine = Measure.objects.get(case=case, type="fine")
+    client.post(
+        "/admin/measures/measure/",
+        {
+            "action": "payment",
+            "_selected_action": [fine.pk],
+            "apply": "1",
+            "on": fine.due_on.isoformat(),
+            "amount": "100000.00",
+            "reference": "BANK-9",
+        },
+    )
+    assert FinePayment.objects.get(measure=fine).amount == Decimal("100000.00")
