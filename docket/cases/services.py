@@ -7,7 +7,6 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
@@ -28,10 +27,12 @@ from docket.cases.models import (
     SuspensionReason,
 )
 from docket.cases.transitions import advance, check_allowed
-from docket.clues.models import Clue, ClueStatus, Source
+from docket.clues.models import Clue, ClueStatus
 from docket.core.dates import local_date
 from docket.core.errors import Conflict, Denied, FieldError, GateRefused, InvalidInput
+from docket.core.numbering import next_number
 from docket.measures.models import Measure, MeasureTarget
+from docket.measures.transfers import transfer_check_destination, transfer_create
 from docket.measures.types import SPECS, Authority, MeasureType
 from docket.officers.models import Officer, Role
 from docket.officers.permissions import require_role
@@ -102,14 +103,8 @@ def _ever_investigated(case: Case, officer: Officer) -> bool:
     return case.assignments.filter(officer=officer).exists()
 
 
-def _next_number(model: Any, field: str, prefix: str) -> str:
-    last = model.objects.filter(**{f"{field}__startswith": prefix}).aggregate(m=Max(field))["m"]
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{seq:05d}"
-
-
 def _document(case: Case, kind: str, on: dt.date, body: dict[str, Any]) -> Document:
-    number = _next_number(Document, "number", f"{case.office.code}-{kind}-{on.year}-")
+    number = next_number(Document, "number", f"{case.office.code}-{kind}-{on.year}-")
     return Document.objects.create(case=case, kind=kind, number=number, issued_on=on, body=_json(body))
 
 
@@ -182,7 +177,7 @@ def case_file(
             _("The clue check period ended on %(due)s (%(citation)s); a case can no longer be filed on it.")
             % {"due": limit.due, "citation": limit.citation}
         )
-    ref = _next_number(Case, "ref", f"AJ-{clue.office.code}-{on.year}-")
+    ref = next_number(Case, "ref", f"AJ-{clue.office.code}-{on.year}-")
     case = Case.objects.create(
         office=clue.office,
         ref=ref,
@@ -682,7 +677,7 @@ def decide(
     )
     _create_measures(case, items, on=on, legal_basis=legal_basis, actor=actor, now=now)
     if outcome == Outcome.JUDICIAL_TRANSFER:
-        _create_transfer(
+        transfer_create(
             case.office,
             on=on,
             actor=actor,
@@ -735,62 +730,6 @@ def _create_measures(
         )
         created.append(measure)
     return created
-
-
-def _create_transfer(
-    office: Office,
-    *,
-    on: dt.date,
-    actor: Any,
-    now: dt.datetime,
-    case: Case | None = None,
-    clue: Clue | None = None,
-    authority: str = "",
-    to_office: Office | None = None,
-    subjects: list[Subject],
-    reason: str,
-) -> Measure:
-    measure = Measure.objects.create(
-        office=office,
-        type=MeasureType.TRANSFER,
-        taken_on=on,
-        case=case,
-        clue=clue,
-        authority=authority,
-        to_office=to_office,
-        details={"reason": reason},
-        created_by=actor,
-        created_at=now,
-    )
-    MeasureTarget.objects.bulk_create([MeasureTarget(measure=measure, subject=s) for s in subjects])
-    if to_office is not None:
-        # The receiving office gets a clue of its own to check; the sender keeps the transfer measure.
-        new = Clue.objects.create(
-            office=to_office,
-            ref=_next_number(Clue, "ref", f"XS-{to_office.code}-{on.year}-"),
-            source=Source.TRANSFER,
-            received_on=on,
-            summary=reason,
-            profile=office_profile(to_office),
-            origin_case=case,
-            origin_clue=clue,
-            created_at=now,
-        )
-        new.subjects.set(subjects)
-    audit_record(
-        actor=actor,
-        action="measure.record",
-        obj=measure,
-        now=now,
-        detail={"type": "transfer", "authority": authority, "to_office": to_office.code if to_office else ""},
-    )
-    return measure
-
-
-def office_profile(office: Office) -> Any:
-    from docket.workdays.clocks import default_profile
-
-    return default_profile()
 
 
 def _needs_execution(case: Case) -> bool:
@@ -906,8 +845,8 @@ def case_transfer(
     """Transfer (移送) to the competent office or to another authority; the receipt is tracked."""
     require_role(actor, Role.OFFICE_HEAD, office=case.office, doing=_("Transferring a case"))
     check_allowed(case, "transfer")
-    _check_destination(case.office, to_office, authority, reason)
-    measure = _create_transfer(
+    transfer_check_destination(case.office, to_office, authority, reason)
+    measure = transfer_create(
         case.office,
         on=on,
         actor=actor,
@@ -921,20 +860,6 @@ def case_transfer(
     advance(case, "transfer", to=State.TRANSFERRED, updated_at=now, ended_on=on, end_reason=reason)
     _audit(actor, "transfer", case, now, authority=authority, to_office=to_office.code if to_office else "")
     return measure
-
-
-def _check_destination(office: Office, to_office: Office | None, authority: str, reason: str) -> None:
-    errors = []
-    if (to_office is None) == (not authority):
-        errors.append(FieldError("to_office", _("name either an office or another authority")))
-    if authority and authority not in Authority.values:
-        errors.append(FieldError("authority", _("one of %(v)s") % {"v": ", ".join(Authority.values)}))
-    if to_office is not None and to_office.pk == office.pk:
-        errors.append(FieldError("to_office", _("a transfer goes to another office")))
-    if not reason.strip():
-        errors.append(FieldError("reason", _("required")))
-    if errors:
-        raise InvalidInput(errors)
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from docket.audit.services import audit_record, service
 from docket.campaigns.models import Campaign
 from docket.cases.models import Case
-from docket.cases.services import _check_destination, _create_transfer, _next_number
 from docket.clues.models import Clue, ClueStatus, Source
 from docket.core.dates import local_date
 from docket.core.errors import Conflict, Denied, FieldError, GateRefused, InvalidInput
+from docket.core.numbering import next_number
 from docket.measures.models import Measure
+from docket.measures.transfers import transfer_check_destination, transfer_create
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
 from docket.offices.models import Office
@@ -48,9 +49,11 @@ def _create(
     now: dt.datetime,
     assigned_by: Office | None = None,
 ) -> Clue:
+    # Clue numbers run per office and year: lock the office so two registrations never share one.
+    Office.objects.select_for_update().filter(pk=office.pk).first()
     clue = Clue.objects.create(
         office=office,
-        ref=_next_number(Clue, "ref", f"XS-{office.code}-{received_on.year}-"),
+        ref=next_number(Clue, "ref", f"XS-{office.code}-{received_on.year}-"),
         source=source,
         received_on=received_on,
         summary=summary.strip(),
@@ -191,9 +194,9 @@ def clue_transfer(
     """Transfer the clue (移送) to the competent office or another authority."""
     require_role(actor, Role.OFFICE_HEAD, office=clue.office, doing=_("Transferring a clue"))
     _require_open(clue)
-    _check_destination(clue.office, to_office, authority, reason)
+    transfer_check_destination(clue.office, to_office, authority, reason)
     _close(clue, ClueStatus.TRANSFERRED, on, reason)
-    measure = _create_transfer(
+    measure = transfer_create(
         clue.office,
         on=on,
         actor=actor,

@@ -15,6 +15,7 @@ from docket.measures.models import FinePayment, Measure, MeasureTarget, TargetSt
 from docket.measures.types import SPECS, MeasureType
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
+from docket.offices.models import Office
 from docket.subjects.models import Kind, Subject
 from docket.workdays.clocks import default_profile
 
@@ -150,12 +151,13 @@ def rectification_verify(
     measure.verified_on, measure.verification, measure.escalated = verified_on, result, not complied
     follow_up = None
     if not complied:
-        from docket.cases.services import _next_number
         from docket.clues.models import Clue, Source
+        from docket.core.numbering import next_number
 
+        Office.objects.select_for_update().filter(pk=measure.office_id).first()
         follow_up = Clue.objects.create(
             office=measure.office,
-            ref=_next_number(Clue, "ref", f"XS-{measure.office.code}-{verified_on.year}-"),
+            ref=next_number(Clue, "ref", f"XS-{measure.office.code}-{verified_on.year}-"),
             source=Source.INSPECTION,
             received_on=verified_on,
             profile=default_profile(),
