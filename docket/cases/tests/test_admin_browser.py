@@ -23,6 +23,22 @@ SHOTS = Path(os.environ.get("DOCKET_SCREENSHOTS", "var/screenshots"))
 
 
 @pytest.fixture
+def server():
+    """A live server of this test's own, stopped (and its connection closed) before the database goes."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    thread = LiveServerThread("localhost", StaticFilesHandler)
+    thread.daemon = True
+    thread.start()
+    thread.is_ready.wait()
+    if thread.error:
+        raise thread.error
+    yield f"http://localhost:{thread.port}"
+    thread.terminate()
+
+
+@pytest.fixture
 def browser_page(monkeypatch):
     # The sync Playwright API runs an event loop in this thread; the ORM calls around it are still synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -31,10 +47,15 @@ def browser_page(monkeypatch):
         page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
         yield page
         browser.close()
+        # ORM calls made while Playwright's loop runs use a connection of that context: close it here, or
+        # PostgreSQL keeps it open and the test database cannot be dropped.
+        from django.db import connections
+
+        connections.close_all()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_head_starts_an_investigation_from_the_admin(live_server, browser_page, tree):
+def test_head_starts_an_investigation_from_the_admin(server, browser_page, tree):
     team = t.Team(tree.hz)
     case = t.drive(team, to=State.FILED)
     from docket.cases import services as cs
@@ -45,11 +66,11 @@ def test_head_starts_an_investigation_from_the_admin(live_server, browser_page, 
     page = browser_page
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    page.goto(f"{live_server.url}/admin/login/")
+    page.goto(f"{server}/admin/login/")
     page.fill("#id_username", team.head.username)
     page.fill("#id_password", "head-pass-123")
     page.click("input[type=submit]")
-    page.goto(f"{live_server.url}/admin/cases/case/")
+    page.goto(f"{server}/admin/cases/case/")
     assert page.locator("#result_list").inner_text().count(case.ref) == 1
     page.screenshot(path=str(SHOTS / "admin-case-list.png"), full_page=True)
 
