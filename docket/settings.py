@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "docket.cases",
     "docket.evidence",
     "docket.measures",
+    "docket.reports",
 ]
 
 MIDDLEWARE = [

@@ -37,6 +37,7 @@ from docket.measures.types import SPECS, Authority, MeasureType
 from docket.officers.models import Officer, Role
 from docket.officers.permissions import require_role
 from docket.offices.models import Office
+from docket.reports.aggregates import cells_add
 from docket.subjects.models import Subject
 from docket.taxonomy.models import Provision, ViolationCategory
 from docket.workdays.clocks import Deadline, deadline
@@ -729,6 +730,7 @@ def _create_measures(
             actor=actor, action="measure.record", obj=measure, now=now, detail={"type": measure.type, "case": case.ref}
         )
         created.append(measure)
+    cells_add(m.id for m in created)
     return created
 
 

@@ -54,3 +54,22 @@ class ConfigAdmin(admin.ModelAdmin):
                     obj=form.instance,
                     detail={"inline": formset.model._meta.label_lower},
                 )
+
+
+class ConfigInline(admin.TabularInline):
+    """Inlines of configuration: edited by administrators (the admin would otherwise ask Django's model
+    permissions, which Docket does not use)."""
+
+    extra = 0
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_officer(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_administrator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_administrator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_administrator(request)

@@ -16,6 +16,7 @@ from docket.measures.types import SPECS, MeasureType
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
 from docket.offices.models import Office
+from docket.reports.aggregates import cells_add, cells_remove
 from docket.subjects.models import Kind, Subject
 from docket.workdays.clocks import default_profile
 
@@ -100,6 +101,7 @@ def measure_record(
     )
     MeasureTarget.objects.bulk_create([MeasureTarget(measure=measure, subject=s) for s in subjects], batch_size=2000)
     measure.campaigns.set(campaigns or [])
+    cells_add([measure.id])
     audit_record(
         actor=actor, action="measure.record", obj=measure, now=now, detail={"type": type, "subjects": len(subjects)}
     )
@@ -297,7 +299,9 @@ def account_closures_report(
         [targets[i] for i in [*closed, *refused]], ["status", "done_on", "note"], batch_size=2000
     )
     count = measure.targets.filter(status=TargetStatus.DONE).count()
+    cells_remove([measure.id])
     Measure.objects.filter(pk=measure.pk).update(quantity=count)
+    cells_add([measure.id])
     measure.quantity = count
     audit_record(
         actor=actor,
@@ -307,3 +311,91 @@ def account_closures_report(
         detail={"closed": len(closed), "refused": len(refused), "total_closed": count},
     )
     return count
+
+
+@service
+def measure_correct(
+    *,
+    actor: Any,
+    measure: Measure,
+    reason: str,
+    now: dt.datetime,
+    taken_on: dt.date | None = None,
+    quantity: int | None = None,
+    subjects: list[Subject] | None = None,
+    campaigns: list[Campaign] | None = None,
+) -> Measure:
+    """Correct a recorded measure (its date, count, targets or campaign tags); the figures follow at once."""
+    require_role(actor, Role.OFFICE_HEAD, office=measure.office, doing=_("Correcting a measure"))
+    spec = SPECS[measure.type]
+    errors = []
+    if not reason.strip():
+        errors.append(FieldError("reason", _("a correction states its reason")))
+    if taken_on is not None and taken_on > local_date(now, measure.office.time_zone):
+        errors.append(FieldError("taken_on", _("%(d)s is in the future") % {"d": taken_on}))
+    if quantity is not None and quantity < 0:
+        errors.append(FieldError("quantity", _("a quantity is not negative")))
+    if subjects is not None:
+        if len(subjects) < spec.min_subjects:
+            errors.append(FieldError("subjects", _("aim the measure at at least one subject")))
+        errors += [
+            FieldError("subjects", _("a %(t)s cannot be aimed at a %(k)s") % {"t": measure.type, "k": s.kind})
+            for s in subjects
+            if s.kind not in spec.kinds
+        ]
+    if errors:
+        raise InvalidInput(errors)
+    before = {
+        "taken_on": measure.taken_on,
+        "quantity": measure.quantity,
+        "subjects": sorted(measure.targets.values_list("subject_id", flat=True)),
+        "campaigns": sorted(measure.campaigns.values_list("id", flat=True)),
+    }
+    cells_remove([measure.id])
+    if taken_on is not None:
+        measure.taken_on = taken_on
+    if quantity is not None:
+        measure.quantity = quantity
+    measure.save(update_fields=["taken_on", "quantity"])
+    if subjects is not None:
+        measure.targets.exclude(subject__in=subjects).delete()
+        have = set(measure.targets.values_list("subject_id", flat=True))
+        MeasureTarget.objects.bulk_create(
+            [MeasureTarget(measure=measure, subject=s) for s in subjects if s.pk not in have], batch_size=2000
+        )
+    if campaigns is not None:
+        measure.campaigns.set(campaigns)
+    cells_add([measure.id])
+    audit_record(
+        actor=actor,
+        action="measure.correct",
+        obj=measure,
+        now=now,
+        detail={
+            "reason": reason,
+            "before": before,
+            "after": {"taken_on": measure.taken_on, "quantity": measure.quantity},
+        },
+    )
+    return measure
+
+
+@service
+def measure_delete(*, actor: Any, measure: Measure, reason: str, now: dt.datetime) -> None:
+    """Delete a measure recorded in error. One a decision imposed, or one already paid, stays."""
+    require_role(actor, Role.OFFICE_HEAD, office=measure.office, doing=_("Deleting a measure"))
+    if not reason.strip():
+        raise InvalidInput(FieldError("reason", _("a deletion states its reason")))
+    if measure.case_id is not None and measure.type != MeasureType.TRANSFER:
+        raise GateRefused(_("A measure imposed by a decision changes only with the decision."))
+    if measure.payments.exists():
+        raise GateRefused(_("Payments were recorded against this measure."))
+    cells_remove([measure.id])
+    detail = {"reason": reason, "type": measure.type, "taken_on": measure.taken_on, "office": measure.office.code}
+    pk = measure.pk
+    measure.targets.all().delete()
+    measure.campaigns.clear()
+    measure.delete()
+    audit_record(
+        actor=actor, action="measure.delete", object_type="measures.measure", object_id=pk, now=now, detail=detail
+    )

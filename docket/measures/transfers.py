@@ -14,6 +14,7 @@ from docket.core.numbering import next_number
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import Authority, MeasureType
 from docket.offices.models import Office
+from docket.reports.aggregates import cells_add
 from docket.subjects.models import Subject
 from docket.workdays.clocks import default_profile
 
@@ -77,6 +78,7 @@ def transfer_create(
             created_at=now,
         )
         received.subjects.set(subjects)
+    cells_add([measure.id])
     audit_record(
         actor=actor,
         action="measure.record",

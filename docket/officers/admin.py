@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from docket.audit.services import audit_record
 from docket.core.admin import actor_of, is_officer
-from docket.core.admin_config import is_administrator
+from docket.core.admin_config import ConfigInline, is_administrator
 from docket.officers.models import Officer, OfficerRole
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(ConfigInline):
     model = OfficerRole
     extra = 1
 

@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
-from docket.core.admin_config import ConfigAdmin, is_administrator
+from docket.core.admin_config import ConfigAdmin, ConfigInline, is_administrator
 from docket.workdays.models import CalendarDay, CalendarYear, ClockRule, ProcedureProfile
 from docket.workdays.services import calendar_day_set
 
 
-class ClockInline(admin.TabularInline):
+class ClockInline(ConfigInline):
     model = ClockRule
     extra = 0
 

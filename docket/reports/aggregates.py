@@ -1,0 +1,225 @@
+"""Aggregate cells kept exact as measures change.
+
+Every service that creates, changes or deletes a measure calls ``cells_add`` / ``cells_remove`` for it in
+its own transaction. A measure contributes to the cell of its month for its office and every office above
+it, for "all campaigns" and each campaign it is tagged with, and for each kind of subject it is aimed at as
+well as for "any kind". Counters add and subtract; a subject leaves a cell's bitmap only when no other
+measure of that cell still aims at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from pyroaring import BitMap
+
+from docket.measures.models import Measure, MeasureTarget
+from docket.offices.models import Office
+from docket.reports.models import Cell
+
+ANY = "*"
+Key = tuple[int, dt.date, int, str, str]  # scope office id, month, campaign id (0 = all), type, kind
+
+
+@dataclass
+class Delta:
+    events: int = 0
+    quantity: int = 0
+    subjects: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What one measure contributes: read once from the database."""
+
+    id: int
+    scopes: tuple[int, ...]
+    month: dt.date
+    type: str
+    quantity: int
+    campaigns: tuple[int, ...]
+    subjects: tuple[tuple[int, str], ...]
+
+
+def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def office_ids() -> dict[str, int]:
+    return dict(Office.objects.values_list("code", "id"))
+
+
+def facts(measure_ids: Iterable[int], codes: dict[str, int] | None = None) -> list[Fact]:
+    ids = sorted(set(measure_ids))
+    codes = codes or office_ids()
+    targets: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    tags: dict[int, list[int]] = defaultdict(list)
+    rows = []
+    through = Measure.campaigns.through
+    for chunk in _chunks(ids):
+        rows += list(
+            Measure.objects.filter(id__in=chunk).values_list(
+                "id", "office__path", "taken_on", "type", "quantity", "addressee_id", "addressee__kind"
+            )
+        )
+        for mid, sid, kind in MeasureTarget.objects.filter(measure_id__in=chunk).values_list(
+            "measure_id", "subject_id", "subject__kind"
+        ):
+            targets[mid].append((sid, kind))
+        for mid, cid in through.objects.filter(measure_id__in=chunk).values_list("measure_id", "campaign_id"):
+            tags[mid].append(cid)
+    out = []
+    for mid, path, taken_on, mtype, quantity, addressee, addressee_kind in rows:
+        subjects = targets.get(mid) or ([(addressee, addressee_kind)] if addressee else [])
+        out.append(
+            Fact(
+                id=mid,
+                scopes=tuple(codes[c] for c in path.strip("/").split("/")),
+                month=taken_on.replace(day=1),
+                type=mtype,
+                quantity=quantity or 0,
+                campaigns=tuple(tags.get(mid, ())),
+                subjects=tuple(subjects),
+            )
+        )
+    return out
+
+
+def deltas(items: Iterable[Fact]) -> dict[Key, Delta]:
+    out: dict[Key, Delta] = defaultdict(Delta)
+    for f in items:
+        kinds: dict[str, set[int]] = defaultdict(set)
+        for sid, kind in f.subjects:
+            kinds[kind].add(sid)
+            kinds[ANY].add(sid)
+        kinds.setdefault(ANY, set())
+        for scope in f.scopes:
+            for campaign in (0, *f.campaigns):
+                for kind, sids in kinds.items():
+                    d = out[(scope, f.month, campaign, f.type, kind)]
+                    d.events += 1
+                    d.quantity += f.quantity
+                    d.subjects |= sids
+    return out
+
+
+def _locked_cells(keys: Iterable[Key]) -> dict[Key, Cell]:
+    keys = list(keys)
+    found: dict[Key, Cell] = {}
+    by_scope_month: dict[tuple[int, dt.date], list[Key]] = defaultdict(list)
+    for k in keys:
+        by_scope_month[(k[0], k[1])].append(k)
+    wanted = set(keys)
+    query = Q()
+    for scope, month in by_scope_month:
+        query |= Q(scope_id=scope, month=month)
+    if not keys:
+        return found
+    for cell in Cell.objects.select_for_update().filter(query):
+        key = (cell.scope_id, cell.month, cell.campaign_id, cell.measure_type, cell.subject_kind)
+        if key in wanted:
+            found[key] = cell
+    return found
+
+
+def cells_add(measure_ids: Iterable[int]) -> None:
+    """Add measures' contributions. Call after the measures, their targets and tags are saved."""
+    _apply(deltas(facts(measure_ids)), +1, set())
+
+
+def cells_remove(measure_ids: Iterable[int]) -> None:
+    """Take measures' contributions away. Call before the measures change or go."""
+    ids = set(measure_ids)
+    _apply(deltas(facts(ids)), -1, ids)
+
+
+def _apply(changes: dict[Key, Delta], sign: int, removed: set[int]) -> None:
+    if not changes:
+        return
+    cells = _locked_cells(changes)
+    still: dict[Key, set[int]] = _still_aimed_at(changes, removed) if sign < 0 else {}
+    new, changed = [], []
+    for key, d in changes.items():
+        cell = cells.get(key)
+        if cell is None:
+            if sign < 0:
+                raise RuntimeError(f"aggregate cell {key} is missing: run `docket report rebuild`")
+            cell = Cell(scope_id=key[0], month=key[1], campaign_id=key[2], measure_type=key[3], subject_kind=key[4])
+            new.append(cell)
+        else:
+            changed.append(cell)
+        bitmap = BitMap.deserialize(bytes(cell.subjects)) if cell.subjects else BitMap()
+        if sign > 0:
+            bitmap |= BitMap(d.subjects)
+        else:
+            bitmap -= BitMap(d.subjects - still.get(key, set()))
+        cell.events += sign * d.events
+        cell.quantity += sign * d.quantity
+        cell.subjects = bitmap.serialize()
+    if new:
+        Cell.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        Cell.objects.bulk_update(changed, ["events", "quantity", "subjects"], batch_size=500)
+
+
+def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, set[int]]:
+    """For each cell losing subjects: those another (remaining) measure of the same cell still aims at."""
+    paths = dict(Office.objects.filter(id__in={k[0] for k in changes}).values_list("id", "path"))
+    out: dict[Key, set[int]] = {}
+    for key, d in changes.items():
+        if not d.subjects:
+            continue
+        scope, month, campaign, mtype, kind = key
+        next_month = (month + dt.timedelta(days=32)).replace(day=1)
+        measures = Measure.objects.filter(
+            type=mtype, taken_on__gte=month, taken_on__lt=next_month, office__path__startswith=paths[scope]
+        ).exclude(id__in=removed)
+        if campaign:
+            measures = measures.filter(campaigns=campaign)
+        targets = MeasureTarget.objects.filter(measure__in=measures, subject_id__in=d.subjects)
+        addressed = measures.filter(addressee_id__in=d.subjects, targets__isnull=True)
+        if kind != ANY:
+            targets = targets.filter(subject__kind=kind)
+            addressed = addressed.filter(addressee__kind=kind)
+        out[key] = set(targets.values_list("subject_id", flat=True)) | set(
+            addressed.values_list("addressee_id", flat=True)
+        )
+    return out
+
+
+def cells_rebuild(*, batch: int = 20000, progress: object = None) -> int:
+    """Recompute every cell from the measures (after a bulk load, or to check the cells)."""
+    Cell.objects.all().delete()
+    codes = office_ids()
+    ids = list(Measure.objects.order_by("id").values_list("id", flat=True))
+    total: dict[Key, Delta] = defaultdict(Delta)
+    for i in range(0, len(ids), batch):
+        for key, d in deltas(facts(ids[i : i + batch], codes)).items():
+            t = total[key]
+            t.events += d.events
+            t.quantity += d.quantity
+            t.subjects |= d.subjects
+        if progress is not None:
+            progress.update(len(ids[i : i + batch]))  # type: ignore[attr-defined]
+    Cell.objects.bulk_create(
+        [
+            Cell(
+                scope_id=k[0],
+                month=k[1],
+                campaign_id=k[2],
+                measure_type=k[3],
+                subject_kind=k[4],
+                events=d.events,
+                quantity=d.quantity,
+                subjects=BitMap(d.subjects).serialize(),
+            )
+            for k, d in total.items()
+        ],
+        batch_size=2000,
+    )
+    return len(ids)

@@ -1,0 +1,84 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Counting(models.TextChoices):
+    EVENTS = "events", _("measures taken (events)")
+    SUBJECTS = "subjects", _("distinct subjects")
+    QUANTITY = "quantity", _("sum of the quantity")
+
+
+class MetricSet(models.Model):
+    """The figures a regulator publishes for a period, with the press-release paragraph that states them."""
+
+    key = models.SlugField(_("key"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField(_("in force from"))
+    text_zh = models.TextField(_("paragraph (Chinese)"), blank=True)
+    text_en = models.TextField(_("paragraph (English)"), blank=True)
+
+    class Meta:
+        verbose_name = _("metric set")
+        verbose_name_plural = _("metric sets")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Metric(models.Model):
+    """One published figure: which measures, aimed at which kinds of subject, counted how."""
+
+    metric_set = models.ForeignKey(MetricSet, on_delete=models.CASCADE, related_name="metrics")
+    key = models.SlugField(_("key"), max_length=80)
+    label_zh = models.CharField(_("label (Chinese)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    measure_types = models.JSONField(_("measure types"))
+    # Empty: any kind of subject.
+    subject_kinds = models.JSONField(_("subject kinds"), default=list, blank=True)
+    counting = models.CharField(_("counted as"), max_length=10, choices=Counting.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["metric_set", "order", "key"]
+        constraints = [models.UniqueConstraint(fields=["metric_set", "key"], name="metric_key_per_set")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Cell(models.Model):
+    """Measures of one month in one office's subtree, for one measure type and subject kind (and campaign).
+
+    Maintained in the same transaction as every change to a measure, so figures read from cells are exact
+    at every moment. Events and quantities add up; distinct subjects are a Roaring bitmap of subject ids,
+    which unions exactly across months and offices.
+    """
+
+    scope = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    # 0: all measures; otherwise only those tagged with that campaign.
+    campaign_id = models.IntegerField(default=0)
+    measure_type = models.CharField(max_length=24)
+    # "*": any kind (each measure counted once).
+    subject_kind = models.CharField(max_length=20)
+    events = models.BigIntegerField(default=0)
+    quantity = models.BigIntegerField(default=0)
+    subjects = models.BinaryField(default=b"")
+
+    class Meta:
+        verbose_name = _("aggregate cell")
+        verbose_name_plural = _("aggregate cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "month", "campaign_id", "measure_type", "subject_kind"], name="cell_identity"
+            ),
+            models.CheckConstraint(
+                name="cell_counts_not_negative", condition=models.Q(events__gte=0) & models.Q(quantity__gte=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope_id} {self.month:%Y-%m} {self.measure_type}/{self.subject_kind}"
