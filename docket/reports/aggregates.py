@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from pyroaring import BitMap
 
 from docket.measures.models import Measure, MeasureTarget
@@ -109,21 +108,22 @@ def deltas(items: Iterable[Fact]) -> dict[Key, Delta]:
 
 
 def _locked_cells(keys: Iterable[Key]) -> dict[Key, Cell]:
-    keys = list(keys)
-    found: dict[Key, Cell] = {}
-    by_scope_month: dict[tuple[int, dt.date], list[Key]] = defaultdict(list)
-    for k in keys:
-        by_scope_month[(k[0], k[1])].append(k)
+    """The existing cells for ``keys``, locked for update (a superset is read, then filtered)."""
     wanted = set(keys)
-    query = Q()
-    for scope, month in by_scope_month:
-        query |= Q(scope_id=scope, month=month)
-    if not keys:
-        return found
-    for cell in Cell.objects.select_for_update().filter(query):
-        key = (cell.scope_id, cell.month, cell.campaign_id, cell.measure_type, cell.subject_kind)
-        if key in wanted:
-            found[key] = cell
+    if not wanted:
+        return {}
+    scopes = sorted({k[0] for k in wanted})
+    months = sorted({k[1] for k in wanted})
+    types = sorted({k[3] for k in wanted})
+    found: dict[Key, Cell] = {}
+    for i in range(0, len(scopes), 500):
+        cells = Cell.objects.select_for_update().filter(
+            scope_id__in=scopes[i : i + 500], month__in=months, measure_type__in=types
+        )
+        for cell in cells:
+            key = (cell.scope_id, cell.month, cell.campaign_id, cell.measure_type, cell.subject_kind)
+            if key in wanted:
+                found[key] = cell
     return found
 
 
