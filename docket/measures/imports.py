@@ -27,7 +27,7 @@ from docket.core.errors import FieldError, InvalidInput
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import SPECS, Authority, MeasureType
 from docket.offices.models import Office
-from docket.reports.aggregates import Fact, _apply, deltas
+from docket.reports.aggregates import Fact, _apply, deltas, scopes_of
 from docket.subjects.models import Kind, Subject
 from docket.subjects.validators import InvalidIdentifier, normalise_identifier
 from docket.taxonomy.models import ViolationCategory
@@ -363,12 +363,9 @@ def _bulk(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> 
 
 
 def _facts(rows: list[Row], ids: list[int], subject_ids: dict[tuple[str, str, str], int]) -> list[Fact]:
-    codes = dict(Office.objects.values_list("code", "id"))
-    scopes: dict[str, tuple[int, ...]] = {}
+    scopes = scopes_of(row.path for row in rows)
     out = []
     for mid, row in zip(ids, rows, strict=True):
-        if row.path not in scopes:
-            scopes[row.path] = tuple(codes[c] for c in row.path.strip("/").split("/"))
         sid = subject_ids[(row.kind, row.platform, row.identifier)]
         out.append(
             Fact(

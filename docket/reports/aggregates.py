@@ -49,13 +49,19 @@ def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
         yield ids[i : i + size]
 
 
-def office_ids() -> dict[str, int]:
-    return dict(Office.objects.values_list("code", "id"))
+def scopes_of(paths: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """Office path → the ids of the office and every office above it (one query for all the paths)."""
+    paths = set(paths)
+    codes = {c for p in paths for c in p.strip("/").split("/")}
+    ids: dict[str, int] = {}
+    code_list = sorted(codes)
+    for i in range(0, len(code_list), 900):
+        ids.update(Office.objects.filter(code__in=code_list[i : i + 900]).values_list("code", "id"))
+    return {p: tuple(ids[c] for c in p.strip("/").split("/")) for p in paths}
 
 
-def facts(measure_ids: Iterable[int], codes: dict[str, int] | None = None) -> list[Fact]:
+def facts(measure_ids: Iterable[int]) -> list[Fact]:
     ids = sorted(set(measure_ids))
-    codes = codes or office_ids()
     targets: dict[int, list[tuple[int, str]]] = defaultdict(list)
     tags: dict[int, list[int]] = defaultdict(list)
     rows = []
@@ -72,13 +78,14 @@ def facts(measure_ids: Iterable[int], codes: dict[str, int] | None = None) -> li
             targets[mid].append((sid, kind))
         for mid, cid in through.objects.filter(measure_id__in=chunk).values_list("measure_id", "campaign_id"):
             tags[mid].append(cid)
+    scopes = scopes_of(r[1] for r in rows)
     out = []
     for mid, path, taken_on, mtype, quantity, addressee, addressee_kind in rows:
         subjects = targets.get(mid) or ([(addressee, addressee_kind)] if addressee else [])
         out.append(
             Fact(
                 id=mid,
-                scopes=tuple(codes[c] for c in path.strip("/").split("/")),
+                scopes=scopes[path],
                 month=taken_on.replace(day=1),
                 type=mtype,
                 quantity=quantity or 0,
@@ -125,6 +132,11 @@ def _locked_cells(keys: Iterable[Key]) -> dict[Key, Cell]:
             if key in wanted:
                 found[key] = cell
     return found
+
+
+def cells_add_facts(items: Iterable[Fact]) -> None:
+    """Add contributions already known in memory (bulk writers that have just inserted the rows)."""
+    _apply(deltas(items), +1, set())
 
 
 def cells_add(measure_ids: Iterable[int]) -> None:
@@ -195,11 +207,10 @@ def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, s
 def cells_rebuild(*, batch: int = 20000, progress: object = None) -> int:
     """Recompute every cell from the measures (after a bulk load, or to check the cells)."""
     Cell.objects.all().delete()
-    codes = office_ids()
     ids = list(Measure.objects.order_by("id").values_list("id", flat=True))
     total: dict[Key, Delta] = defaultdict(Delta)
     for i in range(0, len(ids), batch):
-        for key, d in deltas(facts(ids[i : i + batch], codes)).items():
+        for key, d in deltas(facts(ids[i : i + batch])).items():
             t = total[key]
             t.events += d.events
             t.quantity += d.quantity

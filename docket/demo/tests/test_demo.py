@@ -1,0 +1,72 @@
+"""The demo record gives every published figure exactly, counted from its records."""
+
+import datetime as dt
+import io
+import json
+import re
+from pathlib import Path
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from docket.audit.queries import audit_chain_verify
+from docket.cases.models import Case, Outcome, ProcedureRecord, State, Step
+from docket.clues.models import Clue, Source
+from docket.demo.generate import demo_generate
+from docket.measures.models import Measure
+from docket.measures.types import MeasureType
+from docket.reports.aggregates import cells_rebuild
+from docket.reports.models import Cell
+
+SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "published_figures.json"
+
+
+def test_demo_reproduces_the_published_figures(db):
+    published = json.loads(SHARED.read_text(encoding="utf-8"))["years"]
+    result = demo_generate(seed=7, now=timezone.now(), cases=14)
+    for year in ("2022", "2023"):
+        out = io.StringIO()
+        call_command("report", "--year", year, "--format", "json", stdout=out)
+        metrics = json.loads(out.getvalue())["metrics"]
+        expected = {k: v for k, v in published[year].items() if k != "source"}
+        assert metrics == expected, year
+        assert {k: v[0] for k, v in result[year].items()} == expected
+        for lang in ("zh", "en"):
+            out = io.StringIO()
+            call_command("report", "--year", year, "--format", "text", "--lang", lang, stdout=out)
+            numbers = [int(n.replace(",", "")) for n in re.findall(r"\d+(?:,\d{3})*", out.getvalue()) if n != year]
+            assert numbers == list(metrics.values())
+
+    # The record behind the figures: every clue source, every procedure path, the named offices.
+    assert set(Clue.objects.values_list("source", flat=True)) == set(Source.values)
+    outcomes = set(Case.objects.exclude(decision_outcome="").values_list("decision_outcome", flat=True))
+    assert outcomes == set(Outcome.values)
+    assert Case.objects.filter(state=State.DISMISSED).exists() or Case.objects.filter(end_reason__gt="").exists()
+    assert ProcedureRecord.objects.filter(step=Step.HEARING).exists()
+    assert ProcedureRecord.objects.filter(step=Step.LEGAL_REVIEW).exists()
+    assert ProcedureRecord.objects.filter(step=Step.SUPERVISION, by_office__code="000000").exists()
+    taobao = Case.objects.get(title__startswith="淘宝")
+    assert taobao.office.code == "330000" and taobao.state == State.ARCHIVED
+    assert ProcedureRecord.objects.filter(case=taobao, step=Step.INSTRUCTION, by_office__code="000000").exists()
+    assert Case.objects.get(title__startswith="滴滴").office.code == "000000"
+    assert {Case.objects.get(title__startswith=t).office.code for t in ("新浪微博", "腾讯微信")} == {"110000", "440000"}
+    assert set(Measure.objects.values_list("type", flat=True)) >= set(MeasureType.values) - {"confiscation"}
+    assert audit_chain_verify()[1] is None
+
+    # The cells the services and the bulk writer kept are those a rebuild computes.
+    before = sorted(
+        Cell.objects.values_list(
+            "scope_id", "month", "campaign_id", "measure_type", "subject_kind", "events", "quantity"
+        )
+    )
+    cells_rebuild()
+    after = sorted(
+        Cell.objects.values_list(
+            "scope_id", "month", "campaign_id", "measure_type", "subject_kind", "events", "quantity"
+        )
+    )
+    assert before == after
+
+    # A second run leaves the record as it is.
+    assert demo_generate(seed=7, now=timezone.now()) == {"skipped": True}
+    assert Measure.objects.filter(taken_on__lt=dt.date(2022, 1, 1)).count() == 0
