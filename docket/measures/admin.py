@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -65,6 +66,24 @@ class MeasureAdmin(ScopedAdmin):
     select_related = ("office", "case")
     readonly_fields = [f.name for f in Measure._meta.fields] + ["campaigns"]
     actions = step_actions(STEPS)
+
+    # The report links each figure here with these filters (the queryset stays the reader's jurisdiction).
+    REPORT_LOOKUPS = frozenset(
+        {
+            "type__in",
+            "taken_on__gte",
+            "taken_on__lte",
+            "office__path__startswith",
+            "targets__subject__kind__in",
+            "campaigns__id__exact",
+        }
+    )
+
+    def lookup_allowed(self, lookup: str, value: str, request: Any = None) -> bool:
+        return lookup in self.REPORT_LOOKUPS or super().lookup_allowed(lookup, value, request)
+
+    def get_queryset(self, request: Any) -> Any:
+        return super().get_queryset(request).distinct()
 
 
 for model in (MeasureTarget, FinePayment):

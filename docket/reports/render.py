@@ -80,9 +80,21 @@ def tables(office: Office, period: Period, campaign_id: int = 0) -> dict[str, li
         office=office, date_from=before_period.date_from, date_to=before_period.date_to, campaign_id=campaign_id
     )
     metrics: list[list[Any]] = [["key", "label_zh", "label_en", "value", "year_before"]]
+    # The same figure a year before exists only where that year's metric set published it too.
+    before_set = metric_set_for(before_period.date_from)
+    before_metrics = {m.key: m for m in before_set.metrics.all()} if before_set else {}
     if metric_set is not None:
         for m in metric_set.metrics.all():
-            metrics.append([m.key, m.label_zh, m.label_en, now["metrics"][m.key], before_figs.metric(m)])
+            prior = before_metrics.get(m.key)
+            metrics.append(
+                [
+                    m.key,
+                    m.label_zh,
+                    m.label_en,
+                    now["metrics"][m.key],
+                    before_figs.metric(prior) if prior is not None else None,
+                ]
+            )
     before_table = before_figs.measures_table()
     measures: list[list[Any]] = [["measure", "label", "events", "subjects", "quantity", "events_year_before"]]
     with translation.override("zh-hans"):

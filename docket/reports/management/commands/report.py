@@ -11,7 +11,7 @@ from docket.offices.models import Office
 from docket.reports import render
 from docket.reports.render import Period
 
-FORMATS = ("json", "text", "csv", "xlsx")
+FORMATS = ("json", "text", "csv", "xlsx", "html", "pdf")
 
 
 def _date(text: str, flag: str) -> dt.date:
@@ -55,11 +55,16 @@ class Command(BaseCommand):
                 raise CommandError(f"no campaign {options['campaign']!r}")
             campaign_id = campaign.pk
         fmt = options["format"]
-        if fmt == "xlsx":
-            data = render.report_xlsx(office, period, campaign_id)
+        if fmt in ("xlsx", "pdf"):
+            if fmt == "xlsx":
+                data = render.report_xlsx(office, period, campaign_id)
+            else:
+                from docket.reports.document import report_pdf
+
+                data = report_pdf(office, period, options["lang"], campaign_id)
             if not options["output"]:
                 if sys.stdout.isatty():
-                    raise CommandError("xlsx is binary: give --output FILE")
+                    raise CommandError(f"{fmt} is binary: give --output FILE")
                 sys.stdout.buffer.write(data)
                 return
             with open(options["output"], "wb") as fh:
@@ -67,6 +72,10 @@ class Command(BaseCommand):
             return
         if fmt == "json":
             text = render.report_json(office, period, campaign_id)
+        elif fmt == "html":
+            from docket.reports.document import report_html
+
+            text = report_html(office, period, options["lang"], campaign_id)
         elif fmt == "text":
             text = render.report_text(office, period, options["lang"], campaign_id)
         else:
