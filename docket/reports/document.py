@@ -85,8 +85,8 @@ def _by_child_office(office: Office, period: Period, campaign_id: int) -> list[t
         codes = row["office__path"].strip("/").split("/")
         code = codes[depth] if len(codes) > depth else office.code
         counts[code] = counts.get(code, 0) + row["n"]
-    named = [
-        ((children[c].name if c in children else _("%(office)s itself") % {"office": office.name}), n)
+    named: list[tuple[str, float]] = [
+        ((children[c].name if c in children else _("%(office)s itself") % {"office": office.name}), float(n))
         for c, n in counts.items()
     ]
     return sorted(named, key=lambda x: -x[1])[:15]
