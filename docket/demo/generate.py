@@ -673,12 +673,9 @@ class Demo:
                 have = figs.metric(metric)
                 if want < have:
                     raise RuntimeError(f"{year} {metric.key}: the named cases already give {have} > {want}")
-                counted = set()
-                for t in metric.measure_types:
-                    for k in metric.subject_kinds or ["*"]:
-                        tally = figs.tallies.get((t, k))
-                        if tally is not None:
-                            counted |= set(tally.subjects)
+                counted = set(
+                    figs.subject_ids([(t, k) for t in metric.measure_types for k in metric.subject_kinds or ["*"]])
+                )
                 final = metric.key in ("closed_websites", "removed_apps", "shut_down_mini_programs")
                 rows += self.top_up(
                     year,

@@ -21,7 +21,8 @@ from docket.offices.models import Office
 from docket.reports.models import Cell
 
 ANY = "*"
-Key = tuple[int, dt.date, int, str, str]  # scope office id, month, campaign id (0 = all), type, kind
+# scope office id, grain ("M"/"Y"), period start, campaign id (0 = all), type, kind
+Key = tuple[int, str, dt.date, int, str, str]
 
 
 @dataclass
@@ -104,13 +105,15 @@ def deltas(items: Iterable[Fact]) -> dict[Key, Delta]:
             kinds[kind].add(sid)
             kinds[ANY].add(sid)
         kinds.setdefault(ANY, set())
+        year = f.month.replace(month=1)
         for scope in f.scopes:
-            for campaign in (0, *f.campaigns):
-                for kind, sids in kinds.items():
-                    d = out[(scope, f.month, campaign, f.type, kind)]
-                    d.events += 1
-                    d.quantity += f.quantity
-                    d.subjects |= sids
+            for grain, start in (("M", f.month), ("Y", year)):
+                for campaign in (0, *f.campaigns):
+                    for kind, sids in kinds.items():
+                        d = out[(scope, grain, start, campaign, f.type, kind)]
+                        d.events += 1
+                        d.quantity += f.quantity
+                        d.subjects |= sids
     return out
 
 
@@ -120,15 +123,15 @@ def _locked_cells(keys: Iterable[Key]) -> dict[Key, Cell]:
     if not wanted:
         return {}
     scopes = sorted({k[0] for k in wanted})
-    months = sorted({k[1] for k in wanted})
-    types = sorted({k[3] for k in wanted})
+    starts = sorted({k[2] for k in wanted})
+    types = sorted({k[4] for k in wanted})
     found: dict[Key, Cell] = {}
     for i in range(0, len(scopes), 500):
         cells = Cell.objects.select_for_update().filter(
-            scope_id__in=scopes[i : i + 500], month__in=months, measure_type__in=types
+            scope_id__in=scopes[i : i + 500], period_start__in=starts, measure_type__in=types
         )
         for cell in cells:
-            key = (cell.scope_id, cell.month, cell.campaign_id, cell.measure_type, cell.subject_kind)
+            key = (cell.scope_id, cell.grain, cell.period_start, cell.campaign_id, cell.measure_type, cell.subject_kind)
             if key in wanted:
                 found[key] = cell
     return found
@@ -161,7 +164,14 @@ def _apply(changes: dict[Key, Delta], sign: int, removed: set[int]) -> None:
         if cell is None:
             if sign < 0:
                 raise RuntimeError(f"aggregate cell {key} is missing: run `docket report rebuild`")
-            cell = Cell(scope_id=key[0], month=key[1], campaign_id=key[2], measure_type=key[3], subject_kind=key[4])
+            cell = Cell(
+                scope_id=key[0],
+                grain=key[1],
+                period_start=key[2],
+                campaign_id=key[3],
+                measure_type=key[4],
+                subject_kind=key[5],
+            )
             new.append(cell)
         else:
             changed.append(cell)
@@ -172,11 +182,13 @@ def _apply(changes: dict[Key, Delta], sign: int, removed: set[int]) -> None:
             bitmap -= BitMap(d.subjects - still.get(key, set()))
         cell.events += sign * d.events
         cell.quantity += sign * d.quantity
+        bitmap.run_optimize()  # the same canonical form a rebuild writes
         cell.subjects = bitmap.serialize()
+        cell.distinct = len(bitmap)
     if new:
         Cell.objects.bulk_create(new, batch_size=1000)
     if changed:
-        Cell.objects.bulk_update(changed, ["events", "quantity", "subjects"], batch_size=500)
+        Cell.objects.bulk_update(changed, ["events", "quantity", "subjects", "distinct"], batch_size=500)
 
 
 def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, set[int]]:
@@ -186,10 +198,10 @@ def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, s
     for key, d in changes.items():
         if not d.subjects:
             continue
-        scope, month, campaign, mtype, kind = key
-        next_month = (month + dt.timedelta(days=32)).replace(day=1)
+        scope, grain, start, campaign, mtype, kind = key
+        end = start.replace(year=start.year + 1) if grain == "Y" else (start + dt.timedelta(days=32)).replace(day=1)
         measures = Measure.objects.filter(
-            type=mtype, taken_on__gte=month, taken_on__lt=next_month, office__path__startswith=paths[scope]
+            type=mtype, taken_on__gte=start, taken_on__lt=end, office__path__startswith=paths[scope]
         ).exclude(id__in=removed)
         if campaign:
             measures = measures.filter(campaigns=campaign)
@@ -221,13 +233,15 @@ def cells_rebuild(*, batch: int = 20000, progress: object = None) -> int:
         [
             Cell(
                 scope_id=k[0],
-                month=k[1],
-                campaign_id=k[2],
-                measure_type=k[3],
-                subject_kind=k[4],
+                grain=k[1],
+                period_start=k[2],
+                campaign_id=k[3],
+                measure_type=k[4],
+                subject_kind=k[5],
                 events=d.events,
                 quantity=d.quantity,
                 subjects=BitMap(d.subjects).serialize(),
+                distinct=len(d.subjects),
             )
             for k, d in total.items()
         ],

@@ -142,14 +142,7 @@ def context(office: Office, period: Period, lang: str, campaign_id: int = 0, app
     measures = table["measures"][1:]
     label = {t.value: str(t.label) for t in MeasureType}
     figs = figures(office=office, date_from=period.date_from, date_to=period.date_to, campaign_id=campaign_id)
-    kinds = []
-    for kind in Kind:
-        subjects = set()
-        for mtype in MeasureType.values:
-            tally = figs.tallies.get((mtype, kind.value))
-            if tally is not None:
-                subjects |= set(tally.subjects)
-        kinds.append((str(kind.label), len(subjects)))
+    kinds = [(str(kind.label), figs.subject_count([(t, kind.value) for t in MeasureType.values])) for kind in Kind]
     year = period.date_from.year
     charts = {
         "headline": bar_chart(

@@ -49,8 +49,14 @@ class Metric(models.Model):
         return self.key
 
 
+class Grain(models.TextChoices):
+    MONTH = "M", _("month")
+    YEAR = "Y", _("year")
+
+
 class Cell(models.Model):
-    """Measures of one month in one office's subtree, for one measure type and subject kind (and campaign).
+    """Measures of one month (or year) in one office's subtree, for one measure type and subject kind (and
+    campaign).
 
     Maintained in the same transaction as every change to a measure, so figures read from cells are exact
     at every moment. Events and quantities add up; distinct subjects are a Roaring bitmap of subject ids,
@@ -58,7 +64,9 @@ class Cell(models.Model):
     """
 
     scope = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()
+    # The first day of the month or of the year the cell covers.
+    period_start = models.DateField()
+    grain = models.CharField(max_length=1, choices=Grain.choices)
     # 0: all measures; otherwise only those tagged with that campaign.
     campaign_id = models.IntegerField(default=0)
     measure_type = models.CharField(max_length=24)
@@ -67,13 +75,16 @@ class Cell(models.Model):
     events = models.BigIntegerField(default=0)
     quantity = models.BigIntegerField(default=0)
     subjects = models.BinaryField(default=b"")
+    # The bitmap's cardinality, so a figure that reads a single cell needs no bitmap at all.
+    distinct = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("aggregate cell")
         verbose_name_plural = _("aggregate cells")
         constraints = [
             models.UniqueConstraint(
-                fields=["scope", "month", "campaign_id", "measure_type", "subject_kind"], name="cell_identity"
+                fields=["scope", "grain", "period_start", "campaign_id", "measure_type", "subject_kind"],
+                name="cell_identity",
             ),
             models.CheckConstraint(
                 name="cell_counts_not_negative", condition=models.Q(events__gte=0) & models.Q(quantity__gte=0)
@@ -81,4 +92,4 @@ class Cell(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope_id} {self.month:%Y-%m} {self.measure_type}/{self.subject_kind}"
+        return f"{self.scope_id} {self.grain}{self.period_start:%Y-%m} {self.measure_type}/{self.subject_kind}"

@@ -11,20 +11,23 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from pyroaring import BitMap
 
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import MeasureType
 from docket.offices.models import Office
 from docket.reports.aggregates import ANY
-from docket.reports.models import Cell, Counting, Metric, MetricSet
+from docket.reports.models import Cell, Counting, Grain, Metric, MetricSet
 
 
 @dataclass
 class Tally:
     events: int = 0
     quantity: int = 0
-    subjects: BitMap = field(default_factory=BitMap)
+    # The cells whose bitmaps make up the distinct subjects, and subjects counted from raw records.
+    cells: list[int] = field(default_factory=list)
+    raw: BitMap = field(default_factory=BitMap)
 
 
 @dataclass
@@ -34,32 +37,47 @@ class Figures:
     date_to: dt.date
     campaign_id: int
     tallies: dict[tuple[str, str], Tally]
+    # Cardinality of each cell read: a figure made of one cell needs no bitmap.
+    cell_distinct: dict[int, int] = field(default_factory=dict)
+    _bitmaps: dict[int, BitMap] = field(default_factory=dict)
     # For event and quantity metrics over several kinds, a measure aimed at two of them counts once.
     multi_kind: dict[tuple[frozenset[str], frozenset[str]], tuple[int, int]] = field(default_factory=dict)
+
+    def subject_ids(self, keys: list[tuple[str, str]]) -> BitMap:
+        """The distinct subjects of the given (type, kind) tallies, as one bitmap."""
+        tallies = [self.tallies[k] for k in keys if k in self.tallies]
+        cells = [c for t in tallies for c in t.cells]
+        missing = [c for c in cells if c not in self._bitmaps]
+        if missing:
+            for pk, data in Cell.objects.filter(pk__in=missing).values_list("pk", "subjects"):
+                self._bitmaps[pk] = BitMap.deserialize(bytes(data)) if data else BitMap()
+        parts = [self._bitmaps[c] for c in cells] + [t.raw for t in tallies if t.raw]
+        return BitMap.union(*parts) if len(parts) > 1 else (BitMap(parts[0]) if parts else BitMap())
+
+    def subject_count(self, keys: list[tuple[str, str]]) -> int:
+        tallies = [self.tallies[k] for k in keys if k in self.tallies]
+        cells = [c for t in tallies for c in t.cells]
+        if len(cells) == 1 and not any(t.raw for t in tallies):
+            return self.cell_distinct[cells[0]]
+        return len(self.subject_ids(keys))
 
     def measures_table(self) -> dict[str, dict[str, int]]:
         out = {}
         for mtype in MeasureType.values:
             t = self.tallies.get((mtype, ANY), Tally())
-            out[mtype] = {"events": t.events, "subjects": len(t.subjects), "quantity": t.quantity}
+            out[mtype] = {"events": t.events, "subjects": self.subject_count([(mtype, ANY)]), "quantity": t.quantity}
         return out
 
     def metric(self, metric: Metric) -> int:
         types = list(metric.measure_types)
         kinds = list(metric.subject_kinds) or [ANY]
         if metric.counting == Counting.SUBJECTS:
-            union = BitMap()
-            for t in types:
-                for k in kinds:
-                    union |= self.tallies.get((t, k), Tally()).subjects
-            return len(union)
+            return self.subject_count([(t, k) for t in types for k in kinds])
         if len(kinds) == 1:
-            total = Tally()
-            for t in types:
-                tally = self.tallies.get((t, kinds[0]), Tally())
-                total.events += tally.events
-                total.quantity += tally.quantity
-            return total.events if metric.counting == Counting.EVENTS else total.quantity
+            tallies = [self.tallies.get((t, kinds[0]), Tally()) for t in types]
+            if metric.counting == Counting.EVENTS:
+                return sum(t.events for t in tallies)
+            return sum(t.quantity for t in tallies)
         events, quantity = self._multi_kind(frozenset(types), frozenset(kinds))
         return events if metric.counting == Counting.EVENTS else quantity
 
@@ -82,11 +100,17 @@ def _measures(office: Office, date_from: dt.date, date_to: dt.date, campaign_id:
     return qs.filter(campaigns=campaign_id) if campaign_id else qs
 
 
-def _months(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], list[tuple[dt.date, dt.date]]]:
-    """Whole months inside the period, and the partial ranges at its ends."""
-    whole, partial = [], []
+def _periods(
+    date_from: dt.date, date_to: dt.date
+) -> tuple[list[dt.date], list[dt.date], list[tuple[dt.date, dt.date]]]:
+    """Whole years, whole months outside them, and the partial ranges at the ends of the period."""
+    years, whole, partial = [], [], []
     month = date_from.replace(day=1)
     while month <= date_to:
+        if month.month == 1 and month >= date_from and dt.date(month.year, 12, 31) <= date_to:
+            years.append(month)
+            month = month.replace(year=month.year + 1)
+            continue
         nxt = (month + dt.timedelta(days=32)).replace(day=1)
         last = nxt - dt.timedelta(days=1)
         lo, hi = max(month, date_from), min(last, date_to)
@@ -95,29 +119,32 @@ def _months(date_from: dt.date, date_to: dt.date) -> tuple[list[dt.date], list[t
         else:
             partial.append((lo, hi))
         month = nxt
-    return whole, partial
+    return years, whole, partial
 
 
 def figures(*, office: Office, date_from: dt.date, date_to: dt.date, campaign_id: int = 0) -> Figures:
     """Every measure type's events, distinct subjects and quantity, per subject kind."""
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
-    whole, partial = _months(date_from, date_to)
-    if whole:
-        cells = Cell.objects.filter(scope=office, campaign_id=campaign_id, month__in=whole).values_list(
-            "measure_type", "subject_kind", "events", "quantity", "subjects"
+    cell_distinct: dict[int, int] = {}
+    years, months, partial = _periods(date_from, date_to)
+    grains = Q()
+    if years:
+        grains |= Q(grain=Grain.YEAR, period_start__in=years)
+    if months:
+        grains |= Q(grain=Grain.MONTH, period_start__in=months)
+    if years or months:
+        cells = Cell.objects.filter(grains, scope=office, campaign_id=campaign_id).values_list(
+            "pk", "measure_type", "subject_kind", "events", "quantity", "distinct"
         )
-        bitmaps: dict[tuple[str, str], list[BitMap]] = defaultdict(list)
-        for mtype, kind, events, quantity, subjects in cells:
+        for pk, mtype, kind, events, quantity, distinct in cells:
             t = tallies[(mtype, kind)]
             t.events += events
             t.quantity += quantity
-            if subjects:
-                bitmaps[(mtype, kind)].append(BitMap.deserialize(bytes(subjects)))
-        for key, maps in bitmaps.items():
-            tallies[key].subjects = BitMap.union(*maps) if len(maps) > 1 else maps[0]
+            t.cells.append(pk)
+            cell_distinct[pk] = distinct
     for lo, hi in partial:
         _add_raw(tallies, _measures(office, lo, hi, campaign_id))
-    return Figures(office, date_from, date_to, campaign_id, dict(tallies))
+    return Figures(office, date_from, date_to, campaign_id, dict(tallies), cell_distinct)
 
 
 def _add_raw(tallies: dict[tuple[str, str], Tally], measures: Any) -> None:
@@ -140,7 +167,7 @@ def _add_raw(tallies: dict[tuple[str, str], Tally], measures: Any) -> None:
             t = tallies[(mtype, kind)]
             t.events += 1
             t.quantity += quantity or 0
-            t.subjects |= BitMap(sids)
+            t.raw |= BitMap(sids)
 
 
 def metric_set_for(date_from: dt.date) -> MetricSet | None:

@@ -56,13 +56,29 @@ def test_demo_reproduces_the_published_figures(db):
     # The cells the services and the bulk writer kept are those a rebuild computes.
     before = sorted(
         Cell.objects.values_list(
-            "scope_id", "month", "campaign_id", "measure_type", "subject_kind", "events", "quantity"
+            "scope_id",
+            "grain",
+            "period_start",
+            "campaign_id",
+            "measure_type",
+            "subject_kind",
+            "events",
+            "quantity",
+            "distinct",
         )
     )
     cells_rebuild()
     after = sorted(
         Cell.objects.values_list(
-            "scope_id", "month", "campaign_id", "measure_type", "subject_kind", "events", "quantity"
+            "scope_id",
+            "grain",
+            "period_start",
+            "campaign_id",
+            "measure_type",
+            "subject_kind",
+            "events",
+            "quantity",
+            "distinct",
         )
     )
     assert before == after
