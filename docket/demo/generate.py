@@ -25,8 +25,9 @@ from docket.campaigns.models import Campaign
 from docket.cases.models import Outcome
 from docket.clues.models import Clue, ClueStatus, Source
 from docket.clues.services import clue_assign, clue_register
+from docket.core.bulk import bulk_insert
 from docket.demo.procedure import Plan, Team, run_case
-from docket.measures.imports import MEASURE_COLUMNS, _bulk
+from docket.measures.imports import MEASURE_COLUMNS
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.services import account_closures_report, measure_record
 from docket.measures.types import MeasureType
@@ -859,9 +860,9 @@ class Demo:
                     (mid, r["subject"], "done" if r["type"] != MeasureType.RECTIFICATION_ORDER else "ordered", None, "")
                 )
             tags += [(mid, c) for c in r["campaigns"]]
-        _bulk("measures_measure", (*MEASURE_COLUMNS, "clue_id", "due_on"), measures)
-        _bulk(MeasureTarget._meta.db_table, ("measure_id", "subject_id", "status", "done_on", "note"), targets)
-        _bulk(Measure.campaigns.through._meta.db_table, ("measure_id", "campaign_id"), tags)
+        bulk_insert("measures_measure", (*MEASURE_COLUMNS, "clue_id", "due_on"), measures)
+        bulk_insert(MeasureTarget._meta.db_table, ("measure_id", "subject_id", "status", "done_on", "note"), targets)
+        bulk_insert(Measure.campaigns.through._meta.db_table, ("measure_id", "campaign_id"), tags)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(

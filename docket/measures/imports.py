@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from docket.audit.services import audit_record
 from docket.campaigns.models import Campaign
 from docket.cases.models import Case
+from docket.core.bulk import bulk_insert
 from docket.core.dates import local_date
 from docket.core.errors import FieldError, InvalidInput
 from docket.measures.models import Measure, MeasureTarget
@@ -330,36 +331,15 @@ def _insert(rows: list[Row], subject_ids: dict[tuple[str, str, str], int], now: 
             targets.append((mid, subject, "ordered", None, ""))
         if row.campaign_id:
             tags.append((mid, row.campaign_id))
-    _bulk(Measure._meta.db_table, MEASURE_COLUMNS, measures)
-    _bulk(MeasureTarget._meta.db_table, ("measure_id", "subject_id", "status", "done_on", "note"), targets)
-    _bulk(Measure.campaigns.through._meta.db_table, ("measure_id", "campaign_id"), tags)
+    bulk_insert(Measure._meta.db_table, MEASURE_COLUMNS, measures)
+    bulk_insert(MeasureTarget._meta.db_table, ("measure_id", "subject_id", "status", "done_on", "note"), targets)
+    bulk_insert(Measure.campaigns.through._meta.db_table, ("measure_id", "campaign_id"), tags)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # Ids were taken by hand: move the sequence past them.
             sql = f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM {quote(table)}))"  # noqa: S608
             cursor.execute(sql, [table])
     return ids
-
-
-def _bulk(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        per = max(1, 30000 // len(columns))
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for i in range(0, len(rows), per):
-            batch = rows[i : i + per]
-            cursor.execute(
-                f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([one] * len(batch))}",  # noqa: S608
-                [v for r in batch for v in r],
-            )
 
 
 def _facts(rows: list[Row], ids: list[int], subject_ids: dict[tuple[str, str, str], int]) -> list[Fact]:

@@ -13,14 +13,28 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyroaring import BitMap
 
+from docket.core.bulk import bulk_insert, bulk_update
 from docket.measures.models import Measure, MeasureTarget
 from docket.offices.models import Office
 from docket.reports.models import Cell
 
 ANY = "*"
+CELL_COLUMNS = (
+    "scope_id",
+    "grain",
+    "period_start",
+    "campaign_id",
+    "measure_type",
+    "subject_kind",
+    "events",
+    "quantity",
+    "subjects",
+    "distinct",
+)
 # scope office id, grain ("M"/"Y"), period start, campaign id (0 = all), type, kind
 Key = tuple[int, str, dt.date, int, str, str]
 
@@ -158,37 +172,26 @@ def _apply(changes: dict[Key, Delta], sign: int, removed: set[int]) -> None:
         return
     cells = _locked_cells(changes)
     still: dict[Key, set[int]] = _still_aimed_at(changes, removed) if sign < 0 else {}
-    new, changed = [], []
+    new: list[tuple[Any, ...]] = []
+    changed: list[tuple[Any, ...]] = []
     for key, d in changes.items():
         cell = cells.get(key)
-        if cell is None:
-            if sign < 0:
-                raise RuntimeError(f"aggregate cell {key} is missing: run `docket report rebuild`")
-            cell = Cell(
-                scope_id=key[0],
-                grain=key[1],
-                period_start=key[2],
-                campaign_id=key[3],
-                measure_type=key[4],
-                subject_kind=key[5],
-            )
-            new.append(cell)
-        else:
-            changed.append(cell)
-        bitmap = BitMap.deserialize(bytes(cell.subjects)) if cell.subjects else BitMap()
+        if cell is None and sign < 0:
+            raise RuntimeError(f"aggregate cell {key} is missing: run `docket aggregates rebuild`")
+        bitmap = BitMap.deserialize(bytes(cell.subjects)) if cell is not None and cell.subjects else BitMap()
         if sign > 0:
             bitmap |= BitMap(d.subjects)
         else:
             bitmap -= BitMap(d.subjects - still.get(key, set()))
-        cell.events += sign * d.events
-        cell.quantity += sign * d.quantity
         bitmap.run_optimize()  # the same canonical form a rebuild writes
-        cell.subjects = bitmap.serialize()
-        cell.distinct = len(bitmap)
-    if new:
-        Cell.objects.bulk_create(new, batch_size=1000)
-    if changed:
-        Cell.objects.bulk_update(changed, ["events", "quantity", "subjects", "distinct"], batch_size=500)
+        events = (cell.events if cell else 0) + sign * d.events
+        quantity = (cell.quantity if cell else 0) + sign * d.quantity
+        if cell is None:
+            new.append((*key, events, quantity, bitmap.serialize(), len(bitmap)))
+        else:
+            changed.append((events, quantity, bitmap.serialize(), len(bitmap), cell.pk))
+    bulk_insert(Cell._meta.db_table, CELL_COLUMNS, new)
+    bulk_update(Cell._meta.db_table, ("events", "quantity", "subjects", "distinct"), changed)
 
 
 def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, set[int]]:
@@ -229,22 +232,9 @@ def cells_rebuild(*, batch: int = 20000, progress: object = None) -> int:
             t.subjects |= d.subjects
         if progress is not None:
             progress.update(len(ids[i : i + batch]))  # type: ignore[attr-defined]
-    Cell.objects.bulk_create(
-        [
-            Cell(
-                scope_id=k[0],
-                grain=k[1],
-                period_start=k[2],
-                campaign_id=k[3],
-                measure_type=k[4],
-                subject_kind=k[5],
-                events=d.events,
-                quantity=d.quantity,
-                subjects=BitMap(d.subjects).serialize(),
-                distinct=len(d.subjects),
-            )
-            for k, d in total.items()
-        ],
-        batch_size=2000,
+    bulk_insert(
+        Cell._meta.db_table,
+        CELL_COLUMNS,
+        [(*k, d.events, d.quantity, BitMap(d.subjects).serialize(), len(d.subjects)) for k, d in total.items()],
     )
     return len(ids)
