@@ -226,11 +226,9 @@ def test_events_over_several_kinds_count_a_measure_once(world):
 
 
 def test_published_metric_sets_ship_with_docket(db):
-    keys = json.loads(
-        (
-            __import__("pathlib").Path(__file__).resolve().parents[4] / "shared" / "data" / "published_figures.json"
-        ).read_text()
-    )["years"]
+    from docket.demo.tests.test_demo import PUBLISHED
+
+    keys = json.loads(PUBLISHED.read_text(encoding="utf-8"))["years"]
     for year in ("2022", "2023"):
         shipped = set(MetricSet.objects.get(key=year).metrics.values_list("key", flat=True))
         assert shipped == set(keys[year]) - {"source"}
