@@ -258,7 +258,7 @@ class Demo:
 
     def pools(self) -> None:
         """Bulk subjects: companies, websites, apps and mini programs for the mass of measures."""
-        from docket.subjects.services import _insert
+        from docket.subjects.services import subjects_insert
 
         rng = self.rng
         cities = ["杭州", "北京", "深圳", "上海", "广州", "成都", "南京", "武汉", "厦门", "郑州"]
@@ -271,7 +271,7 @@ class Demo:
             }
             for i in range(16000)
         ]
-        _insert(orgs, {}, self.now, None)
+        subjects_insert(orgs, {}, self.now, None)
         codes = dict(Subject.objects.filter(kind=Kind.ORGANISATION).values_list("identifier", "id"))
         org_codes = [o["identifier"] for o in orgs]
         rows: list[dict[str, Any]] = []
@@ -307,7 +307,7 @@ class Demo:
                     "identifier": f"wx{i:04x}{rng.getrandbits(48):012x}",
                 }
             )
-        _insert(rows, codes, self.now, None)
+        subjects_insert(rows, codes, self.now, None)
         self.pool: dict[str, list[int]] = {
             kind: list(Subject.objects.filter(kind=kind).order_by("id").values_list("id", flat=True))
             for kind in (Kind.ORGANISATION, Kind.WEBSITE, Kind.APP, Kind.MINI_PROGRAM)

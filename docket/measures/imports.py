@@ -30,6 +30,7 @@ from docket.measures.types import SPECS, Authority, MeasureType
 from docket.offices.models import Office
 from docket.reports.aggregates import Fact, _apply, deltas, scopes_of
 from docket.subjects.models import Kind, Subject
+from docket.subjects.services import subjects_insert
 from docket.subjects.validators import InvalidIdentifier, normalise_identifier
 from docket.taxonomy.models import ViolationCategory
 
@@ -215,7 +216,7 @@ def measures_import(*, actor: Any, data: bytes, now: dt.datetime, progress: Any 
         raise InvalidInput(errors)
 
     with transaction.atomic():
-        subject_ids = _subjects(rows)
+        subject_ids = _subjects(rows, now)
         ids = _insert(rows, subject_ids, now)
         if progress is not None:
             progress.update(len(rows))
@@ -235,7 +236,7 @@ class _SubjectIds(dict[tuple[str, str, str], int]):
     created = 0
 
 
-def _subjects(rows: list[Row]) -> _SubjectIds:
+def _subjects(rows: list[Row], now: dt.datetime) -> _SubjectIds:
     """Match subjects by identity; create the missing ones (named as the file names them)."""
     wanted: dict[tuple[str, str, str], str] = {}
     for row in rows:
@@ -251,14 +252,14 @@ def _subjects(rows: list[Row]) -> _SubjectIds:
             ).values_list("identifier", "id"):
                 out[(kind, platform, ident)] = pk
     missing = [
-        Subject(kind=k, platform=p, identifier=i, name=wanted[(k, p, i)][:300])
+        {"kind": k, "platform": p, "identifier": i, "name": wanted[(k, p, i)][:300]}
         for (k, p, i) in wanted
         if (k, p, i) not in out
     ]
     if missing:
-        Subject.objects.bulk_create(missing, batch_size=2000)
-        for kind, platform in {(s.kind, s.platform) for s in missing}:
-            idents = [s.identifier for s in missing if s.kind == kind and s.platform == platform]
+        subjects_insert(missing, {}, now, None)
+        for kind, platform in {(m["kind"], m["platform"]) for m in missing}:
+            idents = [m["identifier"] for m in missing if m["kind"] == kind and m["platform"] == platform]
             for i in range(0, len(idents), 900):
                 for ident, pk in Subject.objects.filter(
                     kind=kind, platform=platform, identifier__in=idents[i : i + 900]

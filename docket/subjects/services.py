@@ -249,9 +249,9 @@ def subjects_import(
         # Organisations first, so that what they operate is inserted with its operator already known.
         orgs = [c for c in new if c["kind"] == Kind.ORGANISATION]
         others = [c for c in new if c["kind"] != Kind.ORGANISATION]
-        _insert(orgs, {}, now, progress)
+        subjects_insert(orgs, {}, now, progress)
         operator_ids.update(_operators(wanted_ops - operator_ids.keys()))
-        _insert(others, operator_ids, now, progress)
+        subjects_insert(others, operator_ids, now, progress)
         to_create = new
         result = {"rows": len(rows), "created": len(to_create), "matched": len(rows) - len(to_create)}
         audit_record(
@@ -284,7 +284,9 @@ _COLUMNS = (
 )
 
 
-def _insert(cleaned: list[dict[str, Any]], operator_ids: dict[str, int], now: dt.datetime, progress: Any) -> None:
+def subjects_insert(
+    cleaned: list[dict[str, Any]], operator_ids: dict[str, int], now: dt.datetime, progress: Any
+) -> None:
     table = connection.ops.quote_name(Subject._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
     rows = (
