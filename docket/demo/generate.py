@@ -317,6 +317,25 @@ class Demo:
 
     # ---- the named cases of the seed reports ------------------------------------------------------------
 
+    def interview(
+        self,
+        actor: Officer,
+        on: dt.date,
+        subjects: list[Subject],
+        *,
+        reason: str,
+        place: str,
+        attendees: str,
+        commitments: str = "",
+    ) -> Measure:
+        """A regulatory interview (约谈) with its notice: reason, time, place, attendees."""
+        details = {"reason": reason, "time": on.isoformat(), "place": place, "attendees": attendees}
+        if commitments:
+            details["commitments"] = commitments
+        return measure_record(
+            actor=actor, type=MeasureType.INTERVIEW, taken_on=on, subjects=subjects, now=self.now, details=details
+        )
+
     def named(self) -> None:
         now = self.now
         t = {code: s.team for code, s in self.staff.items()}
@@ -339,19 +358,14 @@ class Demo:
             campaigns=list(Campaign.objects.filter(slug="qinglang-2022-live")),
         )
         zj = t["330000"]
-        measure_record(
-            actor=zj.a,
-            type=MeasureType.INTERVIEW,
-            taken_on=dt.date(2022, 3, 10),
-            subjects=[taobao, taobao_site],
-            now=now,
-            details={
-                "reason": "直播间、店铺传播违法信息",
-                "time": "2022-03-10 10:00",
-                "place": "浙江省互联网信息办公室",
-                "attendees": "淘宝平台负责人",
-                "commitments": "限期整改，清理违法信息",
-            },
+        self.interview(
+            zj.a,
+            dt.date(2022, 3, 10),
+            [taobao, taobao_site],
+            reason="直播间、店铺传播违法信息",
+            place="浙江省互联网信息办公室",
+            attendees="淘宝平台负责人",
+            commitments="限期整改，清理违法信息",
         )
         run_case(
             zj,
@@ -390,18 +404,13 @@ class Demo:
                 subjects=[company, website],
                 now=now,
             )
-            measure_record(
-                actor=t[code].a,
-                type=MeasureType.INTERVIEW,
-                taken_on=dt.date(2022, 5, 12),
-                subjects=[company],
-                now=now,
-                details={
-                    "reason": "多次出现违法信息",
-                    "time": "2022-05-12",
-                    "place": office.name,
-                    "attendees": "总编辑/负责人",
-                },
+            self.interview(
+                t[code].a,
+                dt.date(2022, 5, 12),
+                [company],
+                reason="多次出现违法信息",
+                place=office.name,
+                attendees="总编辑/负责人",
             )
             run_case(
                 t[code],
@@ -479,18 +488,13 @@ class Demo:
                 subjects=[company],
                 now=now,
             )
-            measure_record(
-                actor=t[code].a,
-                type=MeasureType.INTERVIEW,
-                taken_on=dt.date(2023, 4, 6),
-                subjects=[company],
-                now=now,
-                details={
-                    "reason": "搜索呈现违法信息",
-                    "time": "2023-04-06",
-                    "place": "约谈室",
-                    "attendees": "相关负责人",
-                },
+            self.interview(
+                t[code].a,
+                dt.date(2023, 4, 6),
+                [company],
+                reason="搜索呈现违法信息",
+                place="约谈室",
+                attendees="相关负责人",
             )
             run_case(
                 t[code],
@@ -526,18 +530,13 @@ class Demo:
                     for i in range(600)
                 ]
             )
-            measure_record(
-                actor=t[code].a,
-                type=MeasureType.INTERVIEW,
-                taken_on=dt.date(2023, 7, 3),
-                subjects=[company],
-                now=now,
-                details={
-                    "reason": "未履行用户信息管理义务",
-                    "time": "2023-07-03",
-                    "place": "约谈室",
-                    "attendees": "平台负责人",
-                },
+            self.interview(
+                t[code].a,
+                dt.date(2023, 7, 3),
+                [company],
+                reason="未履行用户信息管理义务",
+                place="约谈室",
+                attendees="平台负责人",
             )
             order = measure_record(
                 actor=t[code].a,

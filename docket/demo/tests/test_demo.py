@@ -16,7 +16,7 @@ from docket.demo.generate import demo_generate
 from docket.measures.models import Measure
 from docket.measures.types import MeasureType
 from docket.reports.aggregates import cells_rebuild
-from docket.reports.models import Cell
+from docket.reports.tests.test_figures import cell_rows
 
 # The published figures as the project's shared data states them; Docket ships a copy for the demo.
 SHARED = Path(__file__).resolve().parents[4] / "shared" / "data" / "published_figures.json"
@@ -63,33 +63,9 @@ def test_demo_reproduces_the_published_figures(db):
     assert audit_chain_verify()[1] is None
 
     # The cells the services and the bulk writer kept are those a rebuild computes.
-    before = sorted(
-        Cell.objects.values_list(
-            "scope_id",
-            "grain",
-            "period_start",
-            "campaign_id",
-            "measure_type",
-            "subject_kind",
-            "events",
-            "quantity",
-            "distinct",
-        )
-    )
+    before = cell_rows()
     cells_rebuild()
-    after = sorted(
-        Cell.objects.values_list(
-            "scope_id",
-            "grain",
-            "period_start",
-            "campaign_id",
-            "measure_type",
-            "subject_kind",
-            "events",
-            "quantity",
-            "distinct",
-        )
-    )
+    after = cell_rows()
     assert before == after
 
     # A second run leaves the record as it is.
