@@ -116,6 +116,30 @@ def _top_offices(office: Office, period: Period, campaign_id: int) -> list[tuple
     return [(r["office__code"], r["office__name"], r["n"]) for r in rows]
 
 
+def breakdowns(office: Office, period: Period, campaign_id: int = 0) -> dict[str, list[list[Any]]]:
+    """The tables behind the charts: by office below, by month, by subject kind, and the top offices."""
+    figs = figures(office=office, date_from=period.date_from, date_to=period.date_to, campaign_id=campaign_id)
+    with translation.override("zh-hans"):
+        return {
+            "by_office": [
+                ["office", "measures"],
+                *[[n, int(v)] for n, v in _by_child_office(office, period, campaign_id)],
+            ],
+            "by_month": [
+                ["month", "measures"],
+                *[[m, int(v)] for m, (_l, v) in enumerate(_by_month(office, period, campaign_id), 1)],
+            ],
+            "by_kind": [
+                ["subject_kind", "distinct_subjects"],
+                *[[k.value, figs.subject_count([(t, k.value) for t in MeasureType.values])] for k in Kind],
+            ],
+            "top_offices": [
+                ["code", "office", "measures"],
+                *[list(r) for r in _top_offices(office, period, campaign_id)],
+            ],
+        }
+
+
 def context(office: Office, period: Period, lang: str, campaign_id: int = 0, appendix: bool = False) -> dict[str, Any]:
     metric_set = metric_set_for(period.date_from)
     metrics = list(metric_set.metrics.all()) if metric_set else []

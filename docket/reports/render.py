@@ -132,9 +132,12 @@ def report_xlsx(office: Office, period: Period, campaign_id: int = 0) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from docket.reports.document import breakdowns
+
     book = Workbook()
     first = True
-    for name, rows in tables(office, period, campaign_id).items():
+    sheets = {**tables(office, period, campaign_id), **breakdowns(office, period, campaign_id)}
+    for name, rows in sheets.items():
         sheet = book.active if first else book.create_sheet()
         first = False
         sheet.title = name

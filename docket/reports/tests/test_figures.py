@@ -249,7 +249,9 @@ def test_report_command_formats_and_errors(world, tmp_path):
     from openpyxl import load_workbook
 
     book = load_workbook(target)
-    assert book.sheetnames == ["metrics", "measures"]
+    assert book.sheetnames == ["metrics", "measures", "by_office", "by_month", "by_kind", "top_offices"]
+    assert [r for r in book["top_offices"].iter_rows(values_only=True)][1] == ("330100", "杭州市网信办", 1)
+    assert [r for r in book["by_month"].iter_rows(values_only=True)][6] == (6, 1)
     assert [r for r in book["metrics"].iter_rows(values_only=True) if r[0] == "closed_websites"][0][3] == 1
     for args, message in [
         (["--format", "json"], "--year"),
