@@ -1,4 +1,4 @@
-"""Factories and a case-driver for tests (and the demo): real objects made through the real services."""
+"""Factories and a case-driver for tests: real objects made through the real services."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ import itertools
 from typing import Any, cast
 
 import factory
-from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from docket.cases import services as cs
 from docket.cases.models import Case, State
-from docket.clues.models import Clue, Source
+from docket.clues.models import Source
 from docket.clues.services import clue_register
 from docket.evidence.services import evidence_add
 from docket.officers.models import Officer, OfficerRole, Role
-from docket.offices.models import Level, Office
+from docket.offices.models import Office
 from docket.subjects.models import Kind, Subject
 from docket.taxonomy.models import Provision, ViolationCategory
 
@@ -194,10 +193,3 @@ def drive(
         actor=team.a, case=case, served_on=decide_day, method="直接送达", party_present=True, proof="签收回执", now=now
     )
     return case
-
-
-def now() -> dt.datetime:
-    return timezone.now()
-
-
-__all__ = ["NOW", "Clue", "Team", "drive", "officer", "office", "organisation", "valid_uscc", "Level"]
