@@ -184,3 +184,54 @@ def test_late_payment_surcharge_is_three_percent_a_day_capped_at_the_fine(team):
         )
     with pytest.raises(InvalidInput, match="fen"):
         ms.fine_payment_record(actor=team.a, measure=fine, paid_on=due, amount=Decimal("1.001"), reference="", now=NOW)
+
+
+def test_correction_and_deletion_refuse_bad_input(team):
+    site = t.website("c.example.cn")
+    closure = ms.measure_record(actor=team.a, type="website_closure", taken_on=D(2024, 6, 3), subjects=[site], now=NOW)
+    with pytest.raises(Denied):
+        ms.measure_correct(actor=team.a, measure=closure, reason="r", quantity=1, now=NOW)
+    with pytest.raises(InvalidInput) as exc:
+        ms.measure_correct(
+            actor=team.head,
+            measure=closure,
+            reason=" ",
+            taken_on=D(2099, 1, 1),
+            quantity=-1,
+            subjects=[t.organisation()],
+            now=NOW,
+        )
+    assert {e.field for e in exc.value.errors} == {"reason", "taken_on", "quantity", "subjects"}
+    assert Measure.objects.get(pk=closure.pk).taken_on == D(2024, 6, 3)
+    with pytest.raises(InvalidInput, match="reason"):
+        ms.measure_delete(actor=team.head, measure=closure, reason="", now=NOW)
+    case = t.drive(team, to=State.SERVED)
+    fine = Measure.objects.get(case=case, type="fine")
+    with pytest.raises(GateRefused, match="decision"):
+        ms.measure_delete(actor=team.head, measure=fine, reason="错误", now=NOW)
+    order = ms.measure_record(
+        actor=team.a,
+        type="rectification_order",
+        taken_on=D(2024, 6, 3),
+        due_on=D(2024, 6, 30),
+        subjects=[site],
+        now=NOW,
+    )
+    ms.measure_delete(actor=team.head, measure=order, reason="重复录入", now=NOW)
+    assert not Measure.objects.filter(pk=order.pk).exists()
+
+
+def test_a_paid_measure_is_not_deleted(team):
+    from docket.measures.imports import measures_import
+
+    data = (
+        "office_code,date,measure,subject_kind,subject_identifier,amount\n"
+        "330100,2024-05-06,fine,website,p.example.cn,500.00\n"
+    )
+    measures_import(actor=None, data=data.encode(), now=NOW)
+    fine = Measure.objects.get(type="fine")
+    ms.fine_payment_record(
+        actor=team.a, measure=fine, paid_on=D(2024, 5, 20), amount=Decimal("500.00"), reference="B", now=NOW
+    )
+    with pytest.raises(GateRefused, match="Payments"):
+        ms.measure_delete(actor=team.head, measure=fine, reason="错误", now=NOW)
