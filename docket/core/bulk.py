@@ -3,6 +3,7 @@
 The ORM's per-object work costs several times the insert itself at hundreds of thousands of rows.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
@@ -36,3 +37,39 @@ def bulk_update(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]
     sets = ", ".join(f"{quote(c)} = %s" for c in columns)
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {quote(table)} SET {sets} WHERE id = %s", rows)  # noqa: S608
+
+
+def lock_tables(models: Iterable[Any]) -> None:
+    """Hold off other writers of these tables until the transaction ends; readers go on.
+
+    Bulk writers take their ids in a block (``reserve_ids``) and match existing rows before inserting;
+    nobody may insert in between. SQLite's write transaction already excludes every other writer.
+    """
+    if connection.vendor != "postgresql":
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {', '.join(quote(m._meta.db_table) for m in models)} IN EXCLUSIVE MODE")
+
+
+def reserve_ids(model: Any, count: int) -> int:
+    """The first of ``count`` consecutive unused primary keys of ``model``'s table (call under lock_tables).
+
+    The sequence is moved past them, so ids handed out afterwards never collide.
+    """
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quote(table)}")  # noqa: S608
+        first = int(cursor.fetchone()[0]) + 1
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+            first = max(first, int(cursor.fetchone()[0]))
+            if count > 1:
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, first + count - 1])
+        else:
+            # AUTOINCREMENT never reuses the id of a deleted row: neither do we.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            first = max(first, int(row[0]) + 1 if row else 1)
+    return first

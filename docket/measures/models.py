@@ -14,16 +14,31 @@ class Verification(models.TextChoices):
 class Measure(models.Model):
     """A measure taken by an office on a date: the unit the published figures count."""
 
+    # Indexed by measure_office_day_type, which leads with the office.
     office = models.ForeignKey(
-        "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="measures"
+        "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="measures", db_index=False
     )
     type = models.CharField(_("type"), max_length=24, choices=MeasureType.choices)
     taken_on = models.DateField(_("taken on"))
+    # The optional links are indexed only where set (Meta.indexes): most measures have none of them, and an
+    # index of NULLs would only slow every insert.
     case = models.ForeignKey(
-        "cases.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        db_index=False,
     )
     clue = models.ForeignKey(
-        "clues.Clue", verbose_name=_("clue"), null=True, blank=True, on_delete=models.PROTECT, related_name="measures"
+        "clues.Clue",
+        verbose_name=_("clue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measures",
+        db_index=False,
     )
     subjects = models.ManyToManyField(
         "subjects.Subject", through="MeasureTarget", verbose_name=_("aimed at"), related_name="measures"
@@ -36,6 +51,7 @@ class Measure(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="orders_received",
+        db_index=False,
     )
     amount = models.DecimalField(_("amount (CNY)"), max_digits=14, decimal_places=2, null=True, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), null=True, blank=True)
@@ -50,6 +66,7 @@ class Measure(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="transfers_received",
+        db_index=False,
     )
     receipt_on = models.DateField(_("receipt on"), null=True, blank=True)
     receipt_ref = models.CharField(_("receipt reference"), max_length=100, blank=True)
@@ -70,6 +87,7 @@ class Measure(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("recorded at"))
 
@@ -79,7 +97,13 @@ class Measure(models.Model):
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
         ordering = ["-taken_on", "-id"]
-        indexes = [models.Index(fields=["office", "taken_on", "type"], name="measure_office_day_type")]
+        indexes = [
+            models.Index(fields=["office", "taken_on", "type"], name="measure_office_day_type"),
+            *(
+                models.Index(fields=[f], condition=models.Q(**{f"{f}__isnull": False}), name=f"measure_{f}_set")
+                for f in ("case", "clue", "addressee", "to_office", "created_by")
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="measure_amount_positive", condition=models.Q(amount__isnull=True) | models.Q(amount__gt=0)
@@ -107,7 +131,8 @@ class TargetStatus(models.TextChoices):
 
 
 class MeasureTarget(models.Model):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets")
+    # Indexed by measure_target_unique, which leads with the measure.
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets", db_index=False)
     subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="measure_targets")
     status = models.CharField(_("status"), max_length=8, choices=TargetStatus.choices, default=TargetStatus.ORDERED)
     done_on = models.DateField(_("done on"), null=True, blank=True)

@@ -1,10 +1,15 @@
 """Aggregate cells kept exact as measures change.
 
 Every service that creates, changes or deletes a measure calls ``cells_add`` / ``cells_remove`` for it in
-its own transaction. A measure contributes to the cell of its month for its office and every office above
-it, for "all campaigns" and each campaign it is tagged with, and for each kind of subject it is aimed at as
-well as for "any kind". Counters add and subtract; a subject leaves a cell's bitmap only when no other
+its own transaction. A measure contributes to the cells of every office above it (and its own) that keeps
+cells, for "all campaigns" and each campaign it is tagged with, and for each kind of subject it is aimed at
+as well as for "any kind". Counters add and subtract; a subject leaves a cell's bitmap only when no other
 measure of that cell still aims at it.
+
+Cells are kept where counting the records would be slow: month and year cells for the national and
+provincial offices, year cells for city offices. A county's jurisdiction, or a city's single months, hold
+few enough records to count directly (``reports.queries`` does), and leaving those cells out is what keeps
+a bulk import from writing several cells for every measure it loads.
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from pyroaring import BitMap
 
 from docket.core.bulk import bulk_insert, bulk_update
 from docket.measures.models import Measure, MeasureTarget
-from docket.offices.models import Office
-from docket.reports.models import Cell
+from docket.offices.models import Level, Office
+from docket.reports.models import Cell, Grain
 
 ANY = "*"
 CELL_COLUMNS = (
@@ -37,6 +42,14 @@ CELL_COLUMNS = (
 )
 # scope office id, grain ("M"/"Y"), period start, campaign id (0 = all), type, kind
 Key = tuple[int, str, dt.date, int, str, str]
+# The grains of cell each level of office keeps.
+CELL_GRAINS: dict[str, tuple[str, ...]] = {
+    Level.NATIONAL: (Grain.MONTH, Grain.YEAR),
+    Level.PROVINCE: (Grain.MONTH, Grain.YEAR),
+    Level.CITY: (Grain.YEAR,),
+}
+# An office that keeps cells, with the grains it keeps.
+Scope = tuple[int, tuple[str, ...]]
 
 
 @dataclass
@@ -51,7 +64,7 @@ class Fact:
     """What one measure contributes: read once from the database."""
 
     id: int
-    scopes: tuple[int, ...]
+    scopes: tuple[Scope, ...]
     month: dt.date
     type: str
     quantity: int
@@ -64,15 +77,19 @@ def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
         yield ids[i : i + size]
 
 
-def scopes_of(paths: Iterable[str]) -> dict[str, tuple[int, ...]]:
-    """Office path → the ids of the office and every office above it (one query for all the paths)."""
+def scopes_of(paths: Iterable[str]) -> dict[str, tuple[Scope, ...]]:
+    """Office path → the offices on it (itself and those above) that keep cells, with their grains."""
     paths = set(paths)
     codes = {c for p in paths for c in p.strip("/").split("/")}
-    ids: dict[str, int] = {}
+    found: dict[str, Scope] = {}
     code_list = sorted(codes)
     for i in range(0, len(code_list), 900):
-        ids.update(Office.objects.filter(code__in=code_list[i : i + 900]).values_list("code", "id"))
-    return {p: tuple(ids[c] for c in p.strip("/").split("/")) for p in paths}
+        for code, pk, level in Office.objects.filter(code__in=code_list[i : i + 900]).values_list(
+            "code", "id", "level"
+        ):
+            if level in CELL_GRAINS:
+                found[code] = (pk, CELL_GRAINS[level])
+    return {p: tuple(found[c] for c in p.strip("/").split("/") if c in found) for p in paths}
 
 
 def facts(measure_ids: Iterable[int]) -> list[Fact]:
@@ -120,8 +137,10 @@ def deltas(items: Iterable[Fact]) -> dict[Key, Delta]:
             kinds[ANY].add(sid)
         kinds.setdefault(ANY, set())
         year = f.month.replace(month=1)
-        for scope in f.scopes:
-            for grain, start in (("M", f.month), ("Y", year)):
+        for scope, grains in f.scopes:
+            for grain, start in ((Grain.MONTH, f.month), (Grain.YEAR, year)):
+                if grain not in grains:
+                    continue
                 for campaign in (0, *f.campaigns):
                     for kind, sids in kinds.items():
                         d = out[(scope, grain, start, campaign, f.type, kind)]
@@ -170,26 +189,40 @@ def cells_remove(measure_ids: Iterable[int]) -> None:
 def _apply(changes: dict[Key, Delta], sign: int, removed: set[int]) -> None:
     if not changes:
         return
+    if sign > 0:
+        cells_merge({key: (d.events, d.quantity, BitMap(d.subjects)) for key, d in changes.items()})
+        return
     cells = _locked_cells(changes)
-    still: dict[Key, set[int]] = _still_aimed_at(changes, removed) if sign < 0 else {}
-    new: list[tuple[Any, ...]] = []
+    still = _still_aimed_at(changes, removed)
     changed: list[tuple[Any, ...]] = []
     for key, d in changes.items():
         cell = cells.get(key)
-        if cell is None and sign < 0:
+        if cell is None:
             raise RuntimeError(f"aggregate cell {key} is missing: run `docket aggregates rebuild`")
-        bitmap = BitMap.deserialize(bytes(cell.subjects)) if cell is not None and cell.subjects else BitMap()
-        if sign > 0:
-            bitmap |= BitMap(d.subjects)
-        else:
-            bitmap -= BitMap(d.subjects - still.get(key, set()))
+        bitmap = BitMap.deserialize(bytes(cell.subjects)) if cell.subjects else BitMap()
+        bitmap -= BitMap(d.subjects - still.get(key, set()))
         bitmap.run_optimize()  # the same canonical form a rebuild writes
-        events = (cell.events if cell else 0) + sign * d.events
-        quantity = (cell.quantity if cell else 0) + sign * d.quantity
+        changed.append((cell.events - d.events, cell.quantity - d.quantity, bitmap.serialize(), len(bitmap), cell.pk))
+    bulk_update(Cell._meta.db_table, ("events", "quantity", "subjects", "distinct"), changed)
+
+
+def cells_merge(additions: dict[Key, tuple[int, int, BitMap]]) -> None:
+    """Add (events, quantity, subjects) to cells: existing ones locked and updated, missing ones created."""
+    if not additions:
+        return
+    cells = _locked_cells(additions)
+    new: list[tuple[Any, ...]] = []
+    changed: list[tuple[Any, ...]] = []
+    for key, (events, quantity, subjects) in additions.items():
+        cell = cells.get(key)
+        bitmap = BitMap(subjects)
+        if cell is not None and cell.subjects:
+            bitmap |= BitMap.deserialize(bytes(cell.subjects))
+        bitmap.run_optimize()  # the same canonical form a rebuild writes
         if cell is None:
             new.append((*key, events, quantity, bitmap.serialize(), len(bitmap)))
         else:
-            changed.append((events, quantity, bitmap.serialize(), len(bitmap), cell.pk))
+            changed.append((cell.events + events, cell.quantity + quantity, bitmap.serialize(), len(bitmap), cell.pk))
     bulk_insert(Cell._meta.db_table, CELL_COLUMNS, new)
     bulk_update(Cell._meta.db_table, ("events", "quantity", "subjects", "distinct"), changed)
 

@@ -1,7 +1,8 @@
 """Figures for a period, an office's jurisdiction and optionally a campaign — from the aggregate cells.
 
-Whole months are read from the cells; the days of a partial first or last month are counted from the
-measures themselves (the same rules), so any period gives exact figures.
+Whole years and months are read from the cells where the office keeps them (``aggregates.CELL_GRAINS``);
+the rest — the days of a partial first or last month, and the periods of an office that keeps no cell of
+that grain — are counted from the measures themselves by the same rules, so any period gives exact figures.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pyroaring import BitMap
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import MeasureType
 from docket.offices.models import Office
-from docket.reports.aggregates import ANY
+from docket.reports.aggregates import ANY, CELL_GRAINS
 from docket.reports.models import Cell, Counting, Grain, Metric, MetricSet
 
 
@@ -127,6 +128,13 @@ def figures(*, office: Office, date_from: dt.date, date_to: dt.date, campaign_id
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     cell_distinct: dict[int, int] = {}
     years, months, partial = _periods(date_from, date_to)
+    kept = CELL_GRAINS.get(office.level, ())
+    if Grain.YEAR not in kept:
+        months = sorted(months + [y.replace(month=m) for y in years for m in range(1, 13)])
+        years = []
+    if Grain.MONTH not in kept:
+        partial += [(m, (m + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)) for m in months]
+        months = []
     grains = Q()
     if years:
         grains |= Q(grain=Grain.YEAR, period_start__in=years)
@@ -142,9 +150,20 @@ def figures(*, office: Office, date_from: dt.date, date_to: dt.date, campaign_id
             t.quantity += quantity
             t.cells.append(pk)
             cell_distinct[pk] = distinct
-    for lo, hi in partial:
+    for lo, hi in _merged(partial):
         _add_raw(tallies, _measures(office, lo, hi, campaign_id))
     return Figures(office, date_from, date_to, campaign_id, dict(tallies), cell_distinct)
+
+
+def _merged(ranges: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Adjacent date ranges joined, so that consecutive months are one query."""
+    out: list[tuple[dt.date, dt.date]] = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + dt.timedelta(days=1):
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _add_raw(tallies: dict[tuple[str, str], Tally], measures: Any) -> None:

@@ -60,6 +60,7 @@ class Subject(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="operates",
+        db_index=False,  # indexed where set (Meta.indexes)
     )
     # The platform key an organisation runs (e.g. "weibo"): accounts, live rooms, stores, groups and mini
     # programs on that platform are hosted by it.
@@ -79,6 +80,9 @@ class Subject(models.Model):
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
         ordering = ["kind", "name"]
+        indexes = [
+            models.Index(fields=["operator"], condition=models.Q(operator__isnull=False), name="subject_operator_set")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["kind", "platform", "identifier"], name="subject_identity_unique"),
             models.UniqueConstraint(

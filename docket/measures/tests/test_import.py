@@ -134,3 +134,101 @@ def test_import_command(tree, tmp_path):
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import", "measures", str(bad), stderr=err)
     assert "measure: required column missing" in err.getvalue()
+
+
+def test_quoted_fields_and_exact_row_numbers(tree):
+    # A name with a comma and a line break: the row after it is still called row 4.
+    data = (
+        HEADER
+        + '330100,2023-03-01,website_closure,website,a.example.cn,"某网站, 有限\n公司",,,,\n'
+        + "330100,2023-03-02,website_closure,website,b.example.cn,,,,,\n"
+        + "330100,2023-03-02,website_closure,website,not a domain,,,,,\n"
+    ).encode()
+    with pytest.raises(InvalidInput) as exc:
+        measures_import(actor=None, data=data, now=NOW)
+    assert [(e.row, e.field) for e in exc.value.errors] == [(4, "subject_identifier")]
+    measures_import(actor=None, data=data.rsplit(b"330100", 1)[0], now=NOW)
+    assert Subject.objects.get(identifier="a.example.cn").name == "某网站, 有限\n公司"
+
+
+def test_more_refusals(tree):
+    from docket.cases.models import Case
+
+    case = t.drive(t.Team(tree.nb), to="filed")
+    long_domain = ".".join(["a" * 60] * 4) + ".cn"
+    data = (
+        "office_code,date,measure,subject_kind,subject_identifier,quantity,amount,case_ref,category\n"
+        f"330100,2023-03-01,account_closure_order,organisation,{t.valid_uscc(8003)},3000000000,,,\n"
+        "330100,2023-03-01,fine,website,a.example.cn,,12.345,,\n"
+        "330100,2023-03-01,fine,website,a.example.cn,,lots,,\n"
+        "330100,2023-03-01,fine,website,b.example.cn,,0,,\n"
+        f"330100,2023-03-01,warning,website,{long_domain},,,,\n"
+        f"330100,2023-03-01,warning,website,c.example.cn,,,{Case.objects.get(pk=case.pk).ref},\n"
+        "330100,2023-03-01,warning,website,d.example.cn,,,NO-SUCH-CASE,\n"
+        "330100,2023-03-01,warning,website,e.example.cn,,,,no-such-category\n"
+        "330100,2023/03/01,warning,website,f.example.cn,1.5,,,\n"
+    )
+    with pytest.raises(InvalidInput) as exc:
+        measures_import(actor=None, data=data.encode(), now=NOW)
+    assert [(e.row, e.field) for e in exc.value.errors] == [
+        (2, "quantity"),
+        (3, "amount"),
+        (4, "amount"),
+        (5, "amount"),
+        (6, "subject_identifier"),
+        (7, "case_ref"),
+        (8, "case_ref"),
+        (9, "category"),
+        (10, "date"),
+        (10, "quantity"),
+    ]
+    messages = {e.row: e.message for e in exc.value.errors}
+    assert "another office" in messages[7] and "at most 200" in messages[6]
+    with pytest.raises(InvalidInput) as exc:
+        measures_import(actor=None, data=b"office_code,date,measure,measure,subject_kind,subject_identifier\n", now=NOW)
+    assert [(e.row, e.field) for e in exc.value.errors] == [(1, "measure")]
+    with pytest.raises(InvalidInput) as exc:
+        measures_import(actor=None, data=b"office_code,date\xff\n", now=NOW)
+    assert exc.value.errors[0].field == "file"
+    assert Measure.objects.filter(case__isnull=True).count() == 0
+
+
+def test_import_adds_to_figures_already_kept(tree):
+    """Measures recorded by the services, then imported ones in the same cells: exact, and equal to a rebuild."""
+    from docket.measures.services import measure_record
+    from docket.officers.models import Role
+    from docket.reports.aggregates import cells_rebuild
+    from docket.reports.tests.test_figures import _cells, _raw, cell_rows
+
+    officer = t.officer(tree.hz, Role.CASE_OFFICER)
+    site = t.website("known.example.cn")
+    measure_record(actor=officer, type="website_closure", taken_on=dt.date(2023, 3, 5), subjects=[site], now=NOW)
+    data = _csv(
+        "330100,2023-03-01,website_closure,website,known.example.cn,,,,,",
+        "330106,2023-03-09,website_closure,website,new.example.cn,,,,,",
+        "330200,2023-04-01,warning,website,known.example.cn,,,,,",
+    )
+    assert measures_import(actor=None, data=data, now=NOW)["subjects_created"] == 1
+    year = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
+    closed = report_data(office=tree.zj, date_from=year[0], date_to=year[1])["measures"]["website_closure"]
+    assert closed == {"events": 3, "subjects": 2, "quantity": 0}
+    before = cell_rows()
+    cells_rebuild()
+    assert cell_rows() == before
+    for office in (tree.national, tree.zj, tree.hz, tree.xh, tree.nb):
+        assert _cells(office, *year) == _raw(office, *year)
+        march = (dt.date(2023, 3, 1), dt.date(2023, 3, 31))
+        assert _cells(office, *march) == _raw(office, *march)
+
+
+def test_ids_are_never_reused(tree):
+    from docket.measures.services import measure_delete
+    from docket.officers.models import Role
+
+    measures_import(actor=None, data=_csv("330100,2023-03-01,warning,website,a.example.cn,,,,,"), now=NOW)
+    gone = Measure.objects.get()
+    gone_id, target_id = gone.pk, gone.targets.get().pk
+    measure_delete(actor=t.officer(tree.hz, Role.OFFICE_HEAD), measure=gone, reason="重复录入", now=NOW)
+    measures_import(actor=None, data=_csv("330100,2023-03-02,warning,website,b.example.cn,,,,,"), now=NOW)
+    assert Measure.objects.get().pk > gone_id
+    assert Measure.objects.get().targets.get().pk > target_id

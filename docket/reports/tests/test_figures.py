@@ -188,6 +188,23 @@ def test_cells_equal_a_rebuild_and_the_raw_records(world):
         assert _cells(office, D(2024, 2, 11), D(2024, 11, 10)) == _raw(office, D(2024, 2, 11), D(2024, 11, 10))
 
 
+def test_cells_are_kept_where_counting_would_be_slow(world):
+    _closure(world.xh, world.site, D(2024, 3, 5))
+    _interview(world.hz, world.a, D(2024, 3, 6))
+    grains = {(c.scope_id, c.grain) for c in Cell.objects.all()}
+    tree = world.tree
+    assert {g for s, g in grains if s == tree.national.pk} == {"M", "Y"}
+    assert {g for s, g in grains if s == tree.zj.pk} == {"M", "Y"}
+    assert {g for s, g in grains if s == tree.hz.pk} == {"Y"}  # a city: years only
+    assert not any(s == tree.xh.pk for s, _ in grains)  # a county: none
+    march = (D(2024, 3, 1), D(2024, 3, 31))
+    for office in (tree.national, tree.zj, tree.hz, tree.xh):
+        for period in (YEAR, march, (D(2024, 2, 1), D(2024, 4, 30))):
+            assert _cells(office, *period) == _raw(office, *period)
+    assert _cells(tree.xh, *YEAR) == {("website_closure", "website"): (1, 1, 0), ("website_closure", ANY): (1, 1, 0)}
+    assert figures(office=tree.hz, date_from=YEAR[0], date_to=YEAR[1]).tallies[("interview", ANY)].cells
+
+
 def test_events_over_several_kinds_count_a_measure_once(world):
     app = Subject.objects.create(kind=Kind.APP, name="app", identifier="com.example.a")
     ms.measure_record(
