@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 import duckdb
@@ -52,6 +53,9 @@ OPTIONAL = (
     "category",
 )
 MAX_QUANTITY = 2**31 - 1  # the database's integer
+# No online measure predates the internet in China (1994): an earlier year is a typing error (and the
+# databases disagree on years before 1 AD).
+EARLIEST = dt.date(1990, 1, 1)
 MEASURE_COLUMNS = (
     "id",
     "office_id",
@@ -94,17 +98,22 @@ def measures_import(*, actor: Any, data: bytes, now: dt.datetime, progress: Any 
             if name not in header:
                 con.execute(f"ALTER TABLE raw ADD COLUMN {name} VARCHAR DEFAULT ''")
         rows = _count(con, "raw")
+
+        def step() -> None:
+            # Six steps of one file's worth each: read, check, subjects, measures, targets, cells.
+            if progress is not None:
+                progress.update(rows)
+
         if progress is not None:
-            progress.reset(total=3 * rows)
-            progress.update(rows)
+            progress.reset(total=6 * rows)
+        step()
         errors += _validate(con, today=local_date(now))
         if errors:
             errors.sort(key=lambda e: (e.row or 0, e.field))
             raise InvalidInput(errors)
-        if progress is not None:
-            progress.update(rows)
+        step()
         with transaction.atomic():
-            summary = _write(con, now)
+            summary = _write(con, now, step)
             audit_record(
                 actor=actor,
                 action="measure.import",
@@ -112,8 +121,6 @@ def measures_import(*, actor: Any, data: bytes, now: dt.datetime, progress: Any 
                 now=now,
                 detail={**summary, "sha256": hashlib.sha256(data).hexdigest()},
             )
-        if progress is not None:
-            progress.update(rows)
     return summary
 
 
@@ -202,6 +209,7 @@ def _validate(con: duckdb.DuckDBPyConnection, *, today: dt.date) -> list[FieldEr
         SELECT n, 'office_code' AS field, 'office' AS code, office_code AS arg FROM v WHERE office_id IS NULL
         UNION ALL SELECT n, 'date', 'date', date FROM v WHERE taken_on IS NULL
         UNION ALL SELECT n, 'date', 'future', date FROM v WHERE taken_on > ?
+        UNION ALL SELECT n, 'date', 'early', date FROM v WHERE taken_on < ?
         UNION ALL SELECT n, 'measure', 'measure', measure FROM v WHERE NOT measure_ok
         UNION ALL SELECT n, 'subject_kind', 'kind', subject_kind FROM v WHERE NOT kind_ok
         UNION ALL SELECT n, 'subject_kind', 'pair', measure || ' ' || subject_kind FROM v
@@ -219,7 +227,7 @@ def _validate(con: duckdb.DuckDBPyConnection, *, today: dt.date) -> list[FieldEr
         UNION ALL SELECT n, 'case_ref', 'case_office', case_ref FROM v WHERE case_office <> office_id
         UNION ALL SELECT n, 'category', 'category', category FROM v WHERE category <> '' AND category_json IS NULL
         """,
-        [today, MAX_QUANTITY],
+        [today, EARLIEST, MAX_QUANTITY],
     )
     # Two rows saying the same thing are one measure recorded twice: the later is refused, naming the first.
     con.execute(
@@ -244,6 +252,8 @@ def _message(code: str, arg: str) -> str:
         return _("not a date (YYYY-MM-DD): %(v)r") % {"v": arg}
     if code == "future":
         return _("%(d)s is in the future") % {"d": arg}
+    if code == "early":
+        return _("%(d)s is before %(year)s") % {"d": arg, "year": EARLIEST.year}
     if code == "measure":
         return _("unknown measure %(m)r") % {"m": arg}
     if code == "kind":
@@ -323,10 +333,11 @@ def _identities(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> dict[str, int]:
+def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime, step: Callable[[], None]) -> dict[str, int]:
     created_at = str(Measure._meta.get_field("created_at").get_db_prep_value(now, connection))
     lock_tables([Subject, Measure, MeasureTarget])
     created = _subjects(con, created_at)
+    step()
     n = _count(con, "v")
     first = reserve_ids(Measure, n)
     con.execute(
@@ -353,6 +364,7 @@ def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> dict[str, int]:
         """,
         [created_at],
     )
+    step()
     targets = _count(con, "m WHERE NOT addressed")
     first_target = reserve_ids(MeasureTarget, targets)
     _copy(
@@ -363,6 +375,7 @@ def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> dict[str, int]:
         "WHERE NOT addressed ORDER BY id",
         [first_target],
     )
+    step()
     _copy(
         con,
         Measure.campaigns.through,
@@ -370,6 +383,7 @@ def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> dict[str, int]:
         "SELECT id, campaign_id FROM m WHERE campaign_id IS NOT NULL ORDER BY id",
     )
     _cells(con)
+    step()
     return {"rows": n, "measures": n, "subjects_created": created}
 
 
@@ -434,20 +448,23 @@ def _subjects(con: duckdb.DuckDBPyConnection, created_at: str) -> int:
 def _match_subjects(wanted: list[tuple[str, str, str]]) -> list[tuple[str, str, str, int]]:
     """The subjects already registered among ``wanted``, by a join against a temporary table."""
     quote = connection.ops.quote_name
+    # PostgreSQL drops the table with the transaction, even a failed one; SQLite's is dropped by hand.
+    drop = " ON COMMIT DROP" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMPORARY TABLE import_identity (kind varchar(20), platform varchar(40), identifier varchar(200))"
+            "CREATE TEMPORARY TABLE import_identity "
+            f"(kind varchar(20), platform varchar(40), identifier varchar(200)){drop}"
         )
-        try:
-            bulk_insert("import_identity", ("kind", "platform", "identifier"), wanted)
-            cursor.execute(
-                "SELECT t.kind, t.platform, t.identifier, s.id FROM import_identity t "
-                f"JOIN {quote(Subject._meta.db_table)} s "
-                "ON s.kind = t.kind AND s.platform = t.platform AND s.identifier = t.identifier"
-            )
-            return [tuple(r) for r in cursor.fetchall()]  # type: ignore[misc]
-        finally:
+        bulk_insert("import_identity", ("kind", "platform", "identifier"), wanted)
+        cursor.execute(
+            "SELECT t.kind, t.platform, t.identifier, s.id FROM import_identity t "
+            f"JOIN {quote(Subject._meta.db_table)} s "
+            "ON s.kind = t.kind AND s.platform = t.platform AND s.identifier = t.identifier"
+        )
+        found = [tuple(r) for r in cursor.fetchall()]
+        if not drop:
             cursor.execute("DROP TABLE import_identity")
+    return found  # type: ignore[return-value]
 
 
 def _copy(

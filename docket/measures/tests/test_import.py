@@ -167,6 +167,7 @@ def test_more_refusals(tree):
         "330100,2023-03-01,warning,website,d.example.cn,,,NO-SUCH-CASE,\n"
         "330100,2023-03-01,warning,website,e.example.cn,,,,no-such-category\n"
         "330100,2023/03/01,warning,website,f.example.cn,1.5,,,\n"
+        "330100,0023-03-01,warning,website,g.example.cn,,,,\n"
     )
     with pytest.raises(InvalidInput) as exc:
         measures_import(actor=None, data=data.encode(), now=NOW)
@@ -181,6 +182,7 @@ def test_more_refusals(tree):
         (9, "category"),
         (10, "date"),
         (10, "quantity"),
+        (11, "date"),
     ]
     messages = {e.row: e.message for e in exc.value.errors}
     assert "another office" in messages[7] and "at most 200" in messages[6]
@@ -232,3 +234,27 @@ def test_ids_are_never_reused(tree):
     measures_import(actor=None, data=_csv("330100,2023-03-02,warning,website,b.example.cn,,,,,"), now=NOW)
     assert Measure.objects.get().pk > gone_id
     assert Measure.objects.get().targets.get().pk > target_id
+
+
+class _Progress:
+    def __init__(self):
+        self.total, self.done = None, 0
+
+    def reset(self, total):
+        self.total, self.done = total, 0
+
+    def update(self, n):
+        self.done += n
+
+
+def test_progress_and_an_empty_file(tree):
+    progress = _Progress()
+    data = _csv(*(f"330100,2023-03-{d:02d},warning,website,a.example.cn,,,,," for d in range(1, 11)))
+    measures_import(actor=None, data=data, now=NOW, progress=progress)
+    assert progress.total == progress.done == 60  # read, check, subjects, measures, targets, cells
+    assert measures_import(actor=None, data=HEADER.encode(), now=NOW) == {
+        "rows": 0,
+        "measures": 0,
+        "subjects_created": 0,
+    }
+    assert Measure.objects.count() == 10
