@@ -173,14 +173,17 @@ def main() -> None:
     db.register("facts_np", facts)
     db.execute("CREATE TABLE facts AS SELECT * FROM facts_np")
     db.execute("UPDATE facts SET month = month(DATE '2023-01-01' + day::INTEGER) - 1")
+    # The grains each level keeps (CELL_GRAINS): months at depth 0-1 (national, province), years at 0-2.
+    cols = "month, type, kind, subject, quantity"
     union = " UNION ALL ".join(
-        f"SELECT s{lv} AS scope, month, type, kind, subject, quantity FROM facts WHERE s{lv} >= 0"
-        for lv in range(depth)
+        f"SELECT s{lv} AS scope, {lv < 2} AS monthly, {cols} FROM facts WHERE s{lv} >= 0" for lv in range(min(depth, 3))
     )
     rows = db.execute(f"""
         WITH x AS ({union})
-        SELECT scope, 'M' AS grain, month, type, kind, count(*), sum(quantity), list(subject) FROM x GROUP BY ALL
-        UNION ALL SELECT scope, 'M', month, type, '*', count(*), sum(quantity), list(subject) FROM x GROUP BY ALL
+        SELECT scope, 'M' AS grain, month, type, kind, count(*), sum(quantity), list(subject) FROM x
+            WHERE monthly GROUP BY ALL
+        UNION ALL SELECT scope, 'M', month, type, '*', count(*), sum(quantity), list(subject) FROM x
+            WHERE monthly GROUP BY ALL
         UNION ALL SELECT scope, 'Y', 0, type, kind, count(*), sum(quantity), list(subject) FROM x GROUP BY ALL
         UNION ALL SELECT scope, 'Y', 0, type, '*', count(*), sum(quantity), list(subject) FROM x GROUP BY ALL
     """).fetchall()
