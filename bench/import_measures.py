@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 import random
 import sys
 import time
@@ -20,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from import_subjects import prepare_database  # noqa: E402
+from common import fresh_database  # noqa: E402
 
 HEADER = ["office_code", "date", "measure", "subject_kind", "subject_identifier", "quantity"]
 
@@ -93,13 +92,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    engine = prepare_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
-    os.environ.setdefault("DOCKET_DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    engine = fresh_database()
     from django.utils import timezone
     from tqdm import tqdm
 
@@ -108,7 +101,6 @@ def main() -> None:
     from docket.offices.models import Office
     from docket.offices.services import offices_load_cn
 
-    call_command("migrate", verbosity=0)
     offices_load_cn()
     codes = list(Office.objects.values_list("code", flat=True))
     data = make_csv(args.rows, codes, args.seed)

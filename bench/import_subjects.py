@@ -7,13 +7,13 @@ The PostgreSQL database is created if missing and emptied first (it must not be 
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import fresh_database  # noqa: E402
 
 
 def make_csv(rows: int) -> bytes:
@@ -41,38 +41,17 @@ def make_csv(rows: int) -> bytes:
     return ("\n".join(lines[: rows + 1]) + "\n").encode()
 
 
-def prepare_database() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        import psycopg
-
-        base, name = url.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return "PostgreSQL"
-    os.environ["DOCKET_VAR_DIR"] = tempfile.mkdtemp(prefix="docket-bench-")
-    return "SQLite"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    engine = prepare_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
-    os.environ.setdefault("DOCKET_DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    engine = fresh_database()
     from django.utils import timezone
     from tqdm import tqdm
 
     from docket.subjects.models import Subject
     from docket.subjects.services import subjects_import
 
-    call_command("migrate", verbosity=0)
     data = make_csv(args.rows)
     with tqdm(total=args.rows, desc="import subjects", unit="row", file=sys.stderr) as bar:
         start = time.perf_counter()

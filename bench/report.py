@@ -24,19 +24,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import fresh_database  # noqa: E402
 
 KIND_NAMES = ["organisation", "website", "app", "mini_program", "account"]
 KIND_SHARE = [0.25, 0.45, 0.1, 0.05, 0.15]
-
-
-def fresh_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def timed(fn, repeat: int = 7) -> tuple[float, object]:
@@ -58,15 +51,9 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("set DATABASE_URL to a PostgreSQL database this benchmark may drop")
-    fresh_database(url)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
-    os.environ.setdefault("DOCKET_DEBUG", "1")
-    import django
-
-    django.setup()
+    fresh_database()
     import duckdb
     import numpy as np
-    from django.core.management import call_command
     from django.db import connection
     from pyroaring import BitMap
 
@@ -76,7 +63,6 @@ def main() -> None:
     from docket.reports.models import MetricSet
     from docket.reports.queries import report_data
 
-    call_command("migrate", verbosity=0)
     offices_load_cn()
     rng = np.random.default_rng(args.seed)
     n, s = args.rows, args.subjects

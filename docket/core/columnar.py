@@ -17,9 +17,11 @@ from typing import Any
 
 import duckdb
 import numpy as np
+from django.db import connection
 from django.utils.translation import gettext as _
 
-from docket.core.errors import FieldError
+from docket.core.bulk import bulk_insert
+from docket.core.errors import FieldError, InvalidInput
 
 
 @contextmanager
@@ -32,14 +34,71 @@ def duck() -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def register(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[Any]], types: dict[str, str]) -> None:
-    """Create table ``name`` from Python lists (one per column)."""
-    arrays = {c: np.array(values, dtype=object) for c, values in columns.items()}  # noqa: F841 (read by DuckDB)
-    select = ", ".join(f"CAST({c} AS {types[c]}) AS {c}" for c in columns)
-    if not next(iter(columns.values()), []):
-        con.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {types[c]}' for c in columns)})")
+def read_header(data: bytes, required: tuple[str, ...], optional: tuple[str, ...]) -> list[str]:
+    """The column names of a CSV import, checked: UTF-8, every required column, no unknown or repeated one."""
+    try:
+        first_line = data.split(b"\n", 1)[0].decode("utf-8-sig")
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(FieldError("file", _("not UTF-8 text (byte %(start)s)") % {"start": exc.start})) from None
+    header = [h.strip() for h in next(csv.reader([first_line.rstrip("\r")]), [])]
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in required + optional]
+    repeated = sorted({c for c in header if header.count(c) > 1})
+    if missing or unknown or repeated:
+        raise InvalidInput(
+            [FieldError(c, _("required column missing"), 1) for c in missing]
+            + [FieldError(c, _("unknown column"), 1) for c in unknown]
+            + [FieldError(c, _("column given twice"), 1) for c in repeated]
+        )
+    return header
+
+
+def register(con: duckdb.DuckDBPyConnection, name: str, types: dict[str, str], rows: list[tuple[Any, ...]]) -> None:
+    """Create table ``name`` (columns and DuckDB types in ``types``) holding Python ``rows``."""
+    if not rows:
+        con.execute(f"CREATE TABLE {name} ({', '.join(f'{c} {t}' for c, t in types.items())})")
         return
-    con.execute(f"CREATE TABLE {name} AS SELECT {select} FROM arrays")
+    columns = {c: np.array([r[i] for r in rows], dtype=object) for i, c in enumerate(types)}
+    con.register(f"{name}_arrays", columns)
+    con.execute(
+        f"CREATE TABLE {name} AS SELECT {', '.join(f'CAST({c} AS {t}) AS {c}' for c, t in types.items())} "
+        f"FROM {name}_arrays"
+    )
+    con.unregister(f"{name}_arrays")
+
+
+def copy_to_table(
+    con: duckdb.DuckDBPyConnection, table: str, columns: tuple[str, ...], select: str, params: list[Any] | None = None
+) -> None:
+    """Write the rows of a DuckDB query into a table of Docket's database: COPY on PostgreSQL (DuckDB writes
+    the CSV, nothing passes through Python), ``bulk_insert`` elsewhere."""
+    if connection.vendor != "postgresql":
+        bulk_insert(table, columns, con.execute(select, params or []).fetchall())
+        return
+    quote = connection.ops.quote_name
+    fd, path = tempfile.mkstemp(suffix=".csv")
+    os.close(fd)
+    try:
+        con.execute(
+            f"COPY ({select}) TO '{_s(path)}' (FORMAT csv, HEADER false, NULLSTR '\\N', FORCE_QUOTE *)", params or []
+        )
+        names = ", ".join(quote(c) for c in columns)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy,
+            open(path, "rb") as f,
+        ):
+            while chunk := f.read(1 << 20):
+                copy.write(chunk)
+    finally:
+        os.unlink(path)
+
+
+def count(con: duckdb.DuckDBPyConnection, query: str) -> int:
+    """The single number a ``SELECT count(*) …`` returns."""
+    # fetchall, not fetchone: DuckDB keeps an unfinished result open and refuses the next register().
+    return int(con.execute(query).fetchall()[0][0])
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str]) -> list[FieldError]:
@@ -62,9 +121,10 @@ def load_csv(con: duckdb.DuckDBPyConnection, data: bytes, header: list[str]) -> 
                 f"columns = {columns}, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
                 "store_rejects = true, all_varchar = true)"
             )
-            read = con.execute("SELECT count(*) FROM src").fetchone()
-            rejected = con.execute("SELECT count(*) FROM reject_errors").fetchone()
-            direct = read is not None and rejected is not None and rejected[0] == 0 and read[0] == lines - 1
+            direct = (
+                count(con, "SELECT count(*) FROM reject_errors") == 0
+                and count(con, "SELECT count(*) FROM src") == lines - 1
+            )
         except duckdb.Error:
             direct = False
         if direct:

@@ -25,7 +25,7 @@ from docket.campaigns.models import Campaign
 from docket.cases.models import Outcome
 from docket.clues.models import Clue, ClueStatus, Source
 from docket.clues.services import clue_assign, clue_register
-from docket.core.bulk import bulk_insert
+from docket.core.bulk import bulk_insert, lock_tables, reserve_ids
 from docket.demo.procedure import Plan, Team, run_case
 from docket.measures.imports import MEASURE_COLUMNS
 from docket.measures.models import Measure, MeasureTarget
@@ -805,9 +805,8 @@ class Demo:
         Clue.objects.bulk_create(clues, batch_size=2000)
         refs = dict(Clue.objects.filter(ref__in=[c.ref for c in clues]).values_list("ref", "id"))
         clue_ids = iter(refs[c.ref] for c in clues)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT COALESCE(MAX(id), 0) FROM measures_measure")
-            next_id = int(cursor.fetchone()[0]) + 1
+        lock_tables([Measure])
+        next_id = reserve_ids(Measure, len(rows))
         created_at = Measure._meta.get_field("created_at").get_db_prep_value(self.now, connection)
         measures, targets, tags = [], [], []
         scopes = scopes_of(r["office"].path for r in rows)
@@ -862,12 +861,6 @@ class Demo:
         bulk_insert("measures_measure", (*MEASURE_COLUMNS, "clue_id", "due_on"), measures)
         bulk_insert(MeasureTarget._meta.db_table, ("measure_id", "subject_id", "status", "done_on", "note"), targets)
         bulk_insert(Measure.campaigns.through._meta.db_table, ("measure_id", "campaign_id"), tags)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence('measures_measure', 'id'), "
-                    "(SELECT MAX(id) FROM measures_measure))"
-                )
 
 
 def demo_generate(*, seed: int, now: dt.datetime, progress: Any = None, cases: int = 80) -> dict[str, Any]:

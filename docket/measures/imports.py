@@ -11,12 +11,9 @@ aggregate cells merged in one pass, and the audit entry.
 from __future__ import annotations
 
 import array
-import csv
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +26,7 @@ from docket.audit.services import audit_record
 from docket.campaigns.models import Campaign
 from docket.cases.models import Case
 from docket.core.bulk import bulk_insert, lock_tables, reserve_ids
-from docket.core.columnar import duck, load_csv, register
+from docket.core.columnar import copy_to_table, count, duck, load_csv, read_header, register
 from docket.core.dates import local_date
 from docket.core.errors import FieldError, InvalidInput
 from docket.measures.models import Measure, MeasureTarget
@@ -77,27 +74,13 @@ MEASURE_COLUMNS = (
 
 
 def measures_import(*, actor: Any, data: bytes, now: dt.datetime, progress: Any = None) -> dict[str, int]:
-    try:
-        first_line = data.split(b"\n", 1)[0].decode("utf-8-sig")
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(FieldError("file", _("not UTF-8 text (byte %(start)s)") % {"start": exc.start})) from None
-    header = [h.strip() for h in next(csv.reader([first_line.rstrip("\r")]), [])]
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c not in REQUIRED + OPTIONAL]
-    repeated = sorted({c for c in header if header.count(c) > 1})
-    if missing or unknown or repeated:
-        raise InvalidInput(
-            [FieldError(c, _("required column missing"), 1) for c in missing]
-            + [FieldError(c, _("unknown column"), 1) for c in unknown]
-            + [FieldError(c, _("column given twice"), 1) for c in repeated]
-        )
+    header = read_header(data, REQUIRED, OPTIONAL)
     with duck() as con:
         errors = load_csv(con, data, header)
         for name in OPTIONAL:
             if name not in header:
                 con.execute(f"ALTER TABLE raw ADD COLUMN {name} VARCHAR DEFAULT ''")
-        rows = _count(con, "raw")
+        rows = count(con, "SELECT count(*) FROM raw")
 
         def step() -> None:
             # Six steps of one file's worth each: read, check, subjects, measures, targets, cells.
@@ -124,60 +107,25 @@ def measures_import(*, actor: Any, data: bytes, now: dt.datetime, progress: Any 
     return summary
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    found = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
-    return int(found[0]) if found else 0
-
-
 def _validate(con: duckdb.DuckDBPyConnection, *, today: dt.date) -> list[FieldError]:
     """Join the rows to what they name; return every error. Leaves table ``v``: one checked row per row."""
-    offices = list(Office.objects.values_list("code", "id"))
-    register(
-        con,
-        "offices",
-        {"code": [o[0] for o in offices], "office_id": [o[1] for o in offices]},
-        {"code": "VARCHAR", "office_id": "BIGINT"},
-    )
+    register(con, "offices", {"code": "VARCHAR", "office_id": "BIGINT"}, list(Office.objects.values_list("code", "id")))
     pairs = [(m, k) for m, spec in SPECS.items() for k in sorted(spec.kinds)]
     # An order to close accounts is addressed to the platform (an organisation) that closes them.
     pairs.append((MeasureType.ACCOUNT_CLOSURE_ORDER, Kind.ORGANISATION))
-    register(
-        con,
-        "pairs",
-        {"measure": [p[0] for p in pairs], "kind": [p[1] for p in pairs]},
-        {"measure": "VARCHAR", "kind": "VARCHAR"},
-    )
-    register(
-        con,
-        "specs",
-        {"measure": list(SPECS), "has_amount": [s.amount for s in SPECS.values()]},
-        {"measure": "VARCHAR", "has_amount": "BOOLEAN"},
-    )
-    register(con, "kinds", {"kind": list(Kind.values)}, {"kind": "VARCHAR"})
+    register(con, "pairs", {"measure": "VARCHAR", "kind": "VARCHAR"}, pairs)
+    register(con, "specs", {"measure": "VARCHAR", "has_amount": "BOOLEAN"}, [(m, s.amount) for m, s in SPECS.items()])
+    register(con, "kinds", {"kind": "VARCHAR"}, [(k,) for k in Kind.values])
     campaigns = list(Campaign.objects.values_list("slug", "id"))
-    register(
-        con,
-        "campaigns",
-        {"slug": [c[0] for c in campaigns], "campaign_id": [c[1] for c in campaigns]},
-        {"slug": "VARCHAR", "campaign_id": "BIGINT"},
-    )
-    codes = list(ViolationCategory.objects.values_list("code", flat=True))
-    register(
-        con,
-        "categories",
-        {"code": codes, "json": [json.dumps(c, ensure_ascii=False) for c in codes]},
-        {"code": "VARCHAR", "json": "VARCHAR"},
-    )
+    register(con, "campaigns", {"slug": "VARCHAR", "campaign_id": "BIGINT"}, campaigns)
+    codes = ViolationCategory.objects.values_list("code", flat=True)
+    categories = [(c, json.dumps(c, ensure_ascii=False)) for c in codes]
+    register(con, "categories", {"code": "VARCHAR", "json": "VARCHAR"}, categories)
     refs = [r[0] for r in con.execute("SELECT DISTINCT case_ref FROM raw WHERE case_ref <> ''").fetchall()]
     cases: list[tuple[str, int, int]] = []
     for i in range(0, len(refs), 900):
         cases += Case.objects.filter(ref__in=refs[i : i + 900]).values_list("ref", "id", "office_id")
-    register(
-        con,
-        "cases",
-        {"ref": [c[0] for c in cases], "case_id": [c[1] for c in cases], "case_office": [c[2] for c in cases]},
-        {"ref": "VARCHAR", "case_id": "BIGINT", "case_office": "BIGINT"},
-    )
+    register(con, "cases", {"ref": "VARCHAR", "case_id": "BIGINT", "case_office": "BIGINT"}, cases)
     _identities(con)
     con.execute(
         r"""
@@ -292,45 +240,19 @@ def _identities(con: duckdb.DuckDBPyConnection) -> None:
         "SELECT DISTINCT subject_kind, subject_identifier, subject_platform FROM raw "
         "WHERE subject_kind IN (SELECT kind FROM kinds)"
     ).fetchall()
-    kinds: list[str] = []
-    idents: list[str] = []
-    platforms: list[str] = []
-    # Either the normalised identity, or the field at fault and why.
-    normal: list[str | None] = []
-    plats: list[str | None] = []
-    fields: list[str | None] = []
-    messages: list[str | None] = []
+    rows: list[tuple[str, str, str, str | None, str | None, str | None, str | None]] = []
     for kind, ident, platform in distinct:
-        kinds.append(kind)
-        idents.append(ident)
-        platforms.append(platform)
+        # Either the normalised identity, or the field at fault and why.
         try:
             value, plat = normalise_identifier(kind, ident, platform)
             if len(value) > 200:
                 raise InvalidIdentifier(_("at most %(n)s characters") % {"n": 200})
-            normal.append(value)
-            plats.append(plat)
-            fields.append(None)
-            messages.append(None)
+            rows.append((kind, ident, platform, value, plat, None, None))
         except InvalidIdentifier as exc:
-            normal.append(None)
-            plats.append(None)
-            fields.append("subject_platform" if exc.field == "platform" else "subject_identifier")
-            messages.append(str(exc))
-    register(
-        con,
-        "idn",
-        {
-            "kind": kinds,
-            "identifier": idents,
-            "platform": platforms,
-            "ident": normal,
-            "plat": plats,
-            "field": fields,
-            "message": messages,
-        },
-        dict.fromkeys(("kind", "identifier", "platform", "ident", "plat", "field", "message"), "VARCHAR"),
-    )
+            field = "subject_platform" if exc.field == "platform" else "subject_identifier"
+            rows.append((kind, ident, platform, None, None, field, str(exc)))
+    columns = ("kind", "identifier", "platform", "ident", "plat", "field", "message")
+    register(con, "idn", dict.fromkeys(columns, "VARCHAR"), rows)
 
 
 def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime, step: Callable[[], None]) -> dict[str, int]:
@@ -338,7 +260,7 @@ def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime, step: Callable[[], 
     lock_tables([Subject, Measure, MeasureTarget])
     created = _subjects(con, created_at)
     step()
-    n = _count(con, "v")
+    n = count(con, "SELECT count(*) FROM v")
     first = reserve_ids(Measure, n)
     con.execute(
         """
@@ -348,9 +270,9 @@ def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime, step: Callable[[], 
         """,
         [first],
     )
-    _copy(
+    copy_to_table(
         con,
-        Measure,
+        Measure._meta.db_table,
         MEASURE_COLUMNS,
         f"""
         SELECT id, office_id, measure, strftime(taken_on, '%Y-%m-%d'), case_id,
@@ -365,20 +287,20 @@ def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime, step: Callable[[], 
         [created_at],
     )
     step()
-    targets = _count(con, "m WHERE NOT addressed")
+    targets = count(con, "SELECT count(*) FROM m WHERE NOT addressed")
     first_target = reserve_ids(MeasureTarget, targets)
-    _copy(
+    copy_to_table(
         con,
-        MeasureTarget,
+        MeasureTarget._meta.db_table,
         ("id", "measure_id", "subject_id", "status", "done_on", "note"),
         "SELECT ? - 1 + row_number() OVER (ORDER BY id), id, subject_id, 'ordered', NULL, '' FROM m "
         "WHERE NOT addressed ORDER BY id",
         [first_target],
     )
     step()
-    _copy(
+    copy_to_table(
         con,
-        Measure.campaigns.through,
+        Measure.campaigns.through._meta.db_table,
         ("measure_id", "campaign_id"),
         "SELECT id, campaign_id FROM m WHERE campaign_id IS NOT NULL ORDER BY id",
     )
@@ -394,19 +316,12 @@ def _subjects(con: duckdb.DuckDBPyConnection, created_at: str) -> int:
         "left(arg_min(CASE WHEN subject_name <> '' THEN subject_name ELSE ident END, n), 300) AS name "
         "FROM v GROUP BY ALL"
     )
-    matched: dict[str, list[Any]] = {"kind": [], "platform": [], "identifier": [], "subject_id": []}
-    if Subject.objects.exists():
-        wanted = con.execute("SELECT kind, platform, identifier FROM wanted").fetchall()
-        for row in _match_subjects(wanted):
-            for key, value in zip(matched, row, strict=True):
-                matched[key].append(value)
-    register(
-        con,
-        "matched",
-        matched,
-        {"kind": "VARCHAR", "platform": "VARCHAR", "identifier": "VARCHAR", "subject_id": "BIGINT"},
-    )
-    new = _count(con, "wanted") - len(matched["kind"])
+    matched: list[tuple[str, str, str, int]] = []
+    if Subject.objects.exists():  # a first load into an empty registry has nothing to match
+        matched = _match_subjects(con.execute("SELECT kind, platform, identifier FROM wanted").fetchall())
+    types = {"kind": "VARCHAR", "platform": "VARCHAR", "identifier": "VARCHAR", "subject_id": "BIGINT"}
+    register(con, "matched", types, matched)
+    new = count(con, "SELECT count(*) FROM wanted") - len(matched)
     first = reserve_ids(Subject, new)
     con.execute(
         """
@@ -418,9 +333,9 @@ def _subjects(con: duckdb.DuckDBPyConnection, created_at: str) -> int:
         """,
         [first],
     )
-    _copy(
+    copy_to_table(
         con,
-        Subject,
+        Subject._meta.db_table,
         (
             "id",
             "kind",
@@ -467,37 +382,6 @@ def _match_subjects(wanted: list[tuple[str, str, str]]) -> list[tuple[str, str, 
     return found  # type: ignore[return-value]
 
 
-def _copy(
-    con: duckdb.DuckDBPyConnection, model: Any, columns: tuple[str, ...], select: str, params: list[Any] | None = None
-) -> None:
-    """Write the rows of a DuckDB query into a model's table: COPY on PostgreSQL, executemany elsewhere."""
-    table = model._meta.db_table
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    if connection.vendor != "postgresql":
-        rows = con.execute(select, params or []).fetchall()
-        if rows:
-            marks = ", ".join(["%s"] * len(columns))
-            with connection.cursor() as cursor:
-                cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
-        return
-    fd, path = tempfile.mkstemp(suffix=".csv")
-    os.close(fd)
-    try:
-        con.execute(
-            f"COPY ({select}) TO '{path}' (FORMAT csv, HEADER false, NULLSTR '\\N', FORCE_QUOTE *)", params or []
-        )
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN (FORMAT csv, NULL '\\N')") as copy,
-            open(path, "rb") as f,
-        ):
-            while chunk := f.read(1 << 20):
-                copy.write(chunk)
-    finally:
-        os.unlink(path)
-
-
 def _cells(con: duckdb.DuckDBPyConnection) -> None:
     """Merge the new measures into the aggregate cells: one GROUP BY, one bitmap per cell."""
     office_ids = [r[0] for r in con.execute("SELECT DISTINCT office_id FROM m").fetchall()]
@@ -506,24 +390,16 @@ def _cells(con: duckdb.DuckDBPyConnection) -> None:
         paths.update(Office.objects.filter(id__in=office_ids[i : i + 900]).values_list("id", "path"))
     scopes = scopes_of(paths.values())
     rows = [(office, scope, Grain.MONTH in grains) for office, path in paths.items() for scope, grains in scopes[path]]
-    register(
-        con,
-        "sc",
-        {"office_id": [r[0] for r in rows], "scope_id": [r[1] for r in rows], "monthly": [r[2] for r in rows]},
-        {"office_id": "BIGINT", "scope_id": "BIGINT", "monthly": "BOOLEAN"},
-    )
+    register(con, "sc", {"office_id": "BIGINT", "scope_id": "BIGINT", "monthly": "BOOLEAN"}, rows)
     # What each measure adds to: its scopes × their grains × "all campaigns" and its campaign.
     con.execute(
         """
         CREATE TABLE e AS
         WITH x AS (
             SELECT sc.scope_id, sc.monthly, m.taken_on, m.measure, m.subject_kind AS kind,
-                coalesce(m.qty, 0) AS qty, m.subject_id, 0 AS campaign
+                coalesce(m.qty, 0) AS qty, m.subject_id,
+                unnest(CASE WHEN m.campaign_id IS NULL THEN [0] ELSE [0, m.campaign_id] END) AS campaign
             FROM m JOIN sc USING (office_id)
-            UNION ALL
-            SELECT sc.scope_id, sc.monthly, m.taken_on, m.measure, m.subject_kind, coalesce(m.qty, 0),
-                m.subject_id, m.campaign_id
-            FROM m JOIN sc USING (office_id) WHERE m.campaign_id IS NOT NULL
         )
         SELECT scope_id, 'Y' AS grain, CAST(date_trunc('year', taken_on) AS DATE) AS start, campaign, measure, kind,
             qty, subject_id FROM x
@@ -549,14 +425,16 @@ def _cells(con: duckdb.DuckDBPyConnection) -> None:
     bounds = members["g"].searchsorted(range(len(groups) + 1)) if groups else []
     sids = members["sid"]
     additions: dict[Key, tuple[int, int, BitMap]] = {}
-    anys: dict[Key, tuple[int, int, list[BitMap]]] = {}
+    anys: dict[Key, list[Any]] = {}
     for i, (scope, grain, start, campaign, mtype, kind, events, quantity) in enumerate(groups):
         bitmap = BitMap(array.array("I", sids[bounds[i] : bounds[i + 1]].tobytes()))
         additions[(scope, grain, start, campaign, mtype, kind)] = (int(events), int(quantity), bitmap)
         # Each imported measure aims at one subject, so "any kind" is the sum and union of the kinds.
         key = (scope, grain, start, campaign, mtype, ANY)
-        before = anys.get(key, (0, 0, []))
-        anys[key] = (before[0] + int(events), before[1] + int(quantity), [*before[2], bitmap])
+        total = anys.setdefault(key, [0, 0, []])
+        total[0] += int(events)
+        total[1] += int(quantity)
+        total[2].append(bitmap)
     for key, (events, quantity, bitmaps) in anys.items():
         additions[key] = (events, quantity, BitMap.union(*bitmaps) if len(bitmaps) > 1 else bitmaps[0])
     cells_merge(additions)

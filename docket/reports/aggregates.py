@@ -23,6 +23,7 @@ from typing import Any
 from pyroaring import BitMap
 
 from docket.core.bulk import bulk_insert, bulk_update
+from docket.core.dates import next_month
 from docket.measures.models import Measure, MeasureTarget
 from docket.offices.models import Level, Office
 from docket.reports.models import Cell, Grain
@@ -235,7 +236,7 @@ def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, s
         if not d.subjects:
             continue
         scope, grain, start, campaign, mtype, kind = key
-        end = start.replace(year=start.year + 1) if grain == "Y" else (start + dt.timedelta(days=32)).replace(day=1)
+        end = start.replace(year=start.year + 1) if grain == "Y" else next_month(start)
         measures = Measure.objects.filter(
             type=mtype, taken_on__gte=start, taken_on__lt=end, office__path__startswith=paths[scope]
         ).exclude(id__in=removed)

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Q
 from pyroaring import BitMap
 
+from docket.core.dates import next_month
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import MeasureType
 from docket.offices.models import Office
@@ -112,7 +113,7 @@ def _periods(
             years.append(month)
             month = month.replace(year=month.year + 1)
             continue
-        nxt = (month + dt.timedelta(days=32)).replace(day=1)
+        nxt = next_month(month)
         last = nxt - dt.timedelta(days=1)
         lo, hi = max(month, date_from), min(last, date_to)
         if lo == month and hi == last:
@@ -133,7 +134,7 @@ def figures(*, office: Office, date_from: dt.date, date_to: dt.date, campaign_id
         months = sorted(months + [y.replace(month=m) for y in years for m in range(1, 13)])
         years = []
     if Grain.MONTH not in kept:
-        partial += [(m, (m + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)) for m in months]
+        partial += [(m, next_month(m) - dt.timedelta(days=1)) for m in months]
         months = []
     grains = Q()
     if years:

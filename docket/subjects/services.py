@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
+from docket.core.columnar import read_header
 from docket.core.errors import FieldError, InvalidInput
 from docket.officers.models import CASE_READERS, Role
 from docket.officers.permissions import require_role
@@ -179,19 +180,10 @@ def subjects_import(
     """Import a CSV of subjects, all or nothing. Raises InvalidInput listing every bad row."""
     if not system:
         require_role(actor, *REGISTRARS, doing=_("Importing subjects"))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(FieldError("file", _("not UTF-8 text (byte %(start)s)") % {"start": exc.start})) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    unknown = [c for c in header if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    if missing or unknown:
-        errs = [FieldError(c, _("required column missing"), 1) for c in missing]
-        errs += [FieldError(c, _("unknown column"), 1) for c in unknown]
-        raise InvalidInput(errs)
-    reader.fieldnames = header
+    header = read_header(data, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    text = data.decode("utf-8-sig")
+    reader = csv.DictReader(io.StringIO(text, newline=""), fieldnames=header)
+    next(reader, None)  # the header line, already read
     if progress is not None:
         # One pass validates, one inserts: the bar covers both.
         progress.reset(total=2 * max(0, text.count("\n") - 1))

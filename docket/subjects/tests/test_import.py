@@ -77,6 +77,7 @@ def test_operator_must_exist_in_file_or_registry(db):
         (b"kind,name,identifier,colour\n", "colour"),
         (b"\xff\xfe\x00", "file"),
         (b"kind,name,identifier\nwebsite,a,b.cn,extra\n", "row"),
+        (b"kind,name,identifier,name\nwebsite,a,b.cn,c\n", "name"),  # a column given twice
     ],
 )
 def test_malformed_files(db, content, field):
