@@ -107,7 +107,7 @@ def main() -> None:
     raw = baseline(data)
     with tqdm(desc="import measures", unit="row", file=sys.stderr) as bar:
         start = time.perf_counter()
-        measures_import(actor=None, data=data, now=timezone.now(), progress=bar)
+        measures_import(actor=None, data=data, now=timezone.now(), progress=bar, system=True)
         elapsed = time.perf_counter() - start
     assert Measure.objects.count() == args.rows
     print(

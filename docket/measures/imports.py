@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from pyroaring import BitMap
 
@@ -31,6 +32,8 @@ from docket.core.dates import local_date
 from docket.core.errors import FieldError, InvalidInput
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import SPECS, Authority, MeasureType
+from docket.officers.models import Role
+from docket.officers.permissions import require_role
 from docket.offices.models import Office
 from docket.reports.aggregates import ANY, Key, cells_merge, scopes_of
 from docket.reports.models import Grain
@@ -73,7 +76,21 @@ MEASURE_COLUMNS = (
 )
 
 
-def measures_import(*, actor: Any, data: bytes, now: dt.datetime, progress: Any = None) -> dict[str, int]:
+def measures_import(
+    *, actor: Any, data: bytes, now: dt.datetime, progress: Any = None, system: bool = False
+) -> dict[str, int]:
+    """Import a CSV of measures, all or nothing. Raises InvalidInput listing every bad row.
+
+    An office head imports the records of their office's jurisdiction: an office or case outside it reads
+    as unknown. ``system`` (the ``docket import`` command, run by whoever runs the server) may import for
+    any office.
+    """
+    offices = Office.objects.all()
+    cases = Case.objects.all()
+    if not system:
+        require_role(actor, Role.OFFICE_HEAD, doing=_("Importing measures"))
+        offices = offices.filter(path__startswith=actor.office.path)
+        cases = cases.visible_to(actor)
     header = read_header(data, REQUIRED, OPTIONAL)
     with duck() as con:
         errors = load_csv(con, data, header)
@@ -90,7 +107,7 @@ def measures_import(*, actor: Any, data: bytes, now: dt.datetime, progress: Any 
         if progress is not None:
             progress.reset(total=6 * rows)
         step()
-        errors += _validate(con, today=local_date(now))
+        errors += _validate(con, today=local_date(now), offices=offices, cases=cases)
         if errors:
             errors.sort(key=lambda e: (e.row or 0, e.field))
             raise InvalidInput(errors)
@@ -107,9 +124,14 @@ def measures_import(*, actor: Any, data: bytes, now: dt.datetime, progress: Any 
     return summary
 
 
-def _validate(con: duckdb.DuckDBPyConnection, *, today: dt.date) -> list[FieldError]:
-    """Join the rows to what they name; return every error. Leaves table ``v``: one checked row per row."""
-    register(con, "offices", {"code": "VARCHAR", "office_id": "BIGINT"}, list(Office.objects.values_list("code", "id")))
+def _validate(
+    con: duckdb.DuckDBPyConnection, *, today: dt.date, offices: QuerySet[Office], cases: QuerySet[Case]
+) -> list[FieldError]:
+    """Join the rows to what they name (among ``offices`` and ``cases``); return every error.
+
+    Leaves table ``v``: one checked row per row.
+    """
+    register(con, "offices", {"code": "VARCHAR", "office_id": "BIGINT"}, list(offices.values_list("code", "id")))
     pairs = [(m, k) for m, spec in SPECS.items() for k in sorted(spec.kinds)]
     # An order to close accounts is addressed to the platform (an organisation) that closes them.
     pairs.append((MeasureType.ACCOUNT_CLOSURE_ORDER, Kind.ORGANISATION))
@@ -122,10 +144,10 @@ def _validate(con: duckdb.DuckDBPyConnection, *, today: dt.date) -> list[FieldEr
     categories = [(c, json.dumps(c, ensure_ascii=False)) for c in codes]
     register(con, "categories", {"code": "VARCHAR", "json": "VARCHAR"}, categories)
     refs = [r[0] for r in con.execute("SELECT DISTINCT case_ref FROM raw WHERE case_ref <> ''").fetchall()]
-    cases: list[tuple[str, int, int]] = []
+    named: list[tuple[str, int, int]] = []
     for i in range(0, len(refs), 900):
-        cases += Case.objects.filter(ref__in=refs[i : i + 900]).values_list("ref", "id", "office_id")
-    register(con, "cases", {"ref": "VARCHAR", "case_id": "BIGINT", "case_office": "BIGINT"}, cases)
+        named += cases.filter(ref__in=refs[i : i + 900]).values_list("ref", "id", "office_id")
+    register(con, "cases", {"ref": "VARCHAR", "case_id": "BIGINT", "case_office": "BIGINT"}, named)
     _identities(con)
     con.execute(
         r"""

@@ -291,21 +291,20 @@ def _notified(team, amount="60000.00"):
     return case, served
 
 
+def _decide(team, case, on, **kw):
+    """A penalty decision by the office head, with the arguments these tests do not vary."""
+    return cs.decide(
+        actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=on, now=NOW, **kw
+    )
+
+
 def test_decision_waits_for_the_statement_period(team):
     case, served = _notified(team)
     due = add_working_days(served, 5)
     assert due == D(2024, 5, 7)  # 28 Apr, 29 Apr, 30 Apr, 6 May, 7 May
     with pytest.raises(GateRefused, match="state and defend"):
-        cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=due, now=NOW)
-    cs.decide(
-        actor=team.head,
-        case=case,
-        outcome="penalty",
-        legal_basis="b",
-        discretion="",
-        on=due + dt.timedelta(days=1),
-        now=NOW,
-    )
+        _decide(team, case, due)
+    _decide(team, case, due + dt.timedelta(days=1))
 
 
 def test_recorded_statement_ends_the_wait_and_needs_a_recheck(team):
@@ -317,15 +316,7 @@ def test_recorded_statement_ends_the_wait_and_needs_a_recheck(team):
     cs.statement_record(
         actor=team.a, case=case, content="不服", waives_hearing=False, recheck="复核：理由不成立", on=served, now=NOW
     )
-    cs.decide(
-        actor=team.head,
-        case=case,
-        outcome="penalty",
-        legal_basis="b",
-        discretion="",
-        on=served + dt.timedelta(days=1),
-        now=NOW,
-    )
+    _decide(team, case, served + dt.timedelta(days=1))
 
 
 def test_decision_cannot_go_beyond_the_notice(team):
@@ -333,38 +324,26 @@ def test_decision_cannot_go_beyond_the_notice(team):
     party = case.parties.first()
     later = served + dt.timedelta(days=20)
     with pytest.raises(GateRefused, match="exceeds"):
-        cs.decide(
-            actor=team.head,
-            case=case,
-            outcome="penalty",
-            legal_basis="b",
-            discretion="",
-            on=later,
-            now=NOW,
+        _decide(
+            team,
+            case,
+            later,
             penalties=[{"measure": "fine", "subject": party.pk, "amount": "80000.00"}],
         )
     with pytest.raises(GateRefused, match="not in the prior notice"):
-        cs.decide(
-            actor=team.head,
-            case=case,
-            outcome="penalty",
-            legal_basis="b",
-            discretion="",
-            on=later,
-            now=NOW,
+        _decide(
+            team,
+            case,
+            later,
             penalties=[
                 {"measure": "fine", "subject": party.pk, "amount": "60000.00"},
                 {"measure": "warning", "subject": party.pk},
             ],
         )
-    cs.decide(
-        actor=team.head,
-        case=case,
-        outcome="penalty",
-        legal_basis="b",
-        discretion="",
-        on=later,
-        now=NOW,
+    _decide(
+        team,
+        case,
+        later,
         penalties=[{"measure": "fine", "subject": party.pk, "amount": "50000.00"}],
     )
     assert Measure.objects.get(case=case).amount == Decimal("50000.00")
@@ -377,7 +356,7 @@ def test_hearing_request_window_chair_notice_and_re_review(team):
         actor=team.a, case=case, content="申辩", waives_hearing=False, recheck="复核", on=served, now=NOW
     )
     with pytest.raises(GateRefused, match="party may request a hearing"):
-        cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=due, now=NOW)
+        _decide(team, case, due)
     with pytest.raises(GateRefused, match="ended"):
         cs.hearing_request(actor=team.a, case=case, on=due + dt.timedelta(days=1), now=NOW)
     cs.hearing_request(actor=team.a, case=case, on=due, now=NOW)
@@ -408,7 +387,7 @@ def test_hearing_request_window_chair_notice_and_re_review(team):
     cs.legal_review_record(
         actor=team.reviewer, case=case, approved=True, opinion="听证后复核", on=D(2024, 5, 20), now=NOW
     )
-    cs.decide(actor=team.head, case=case, outcome="penalty", legal_basis="b", discretion="", on=D(2024, 5, 20), now=NOW)
+    _decide(team, case, D(2024, 5, 20))
 
 
 def test_serious_case_needs_collective_discussion(team):

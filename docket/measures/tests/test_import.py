@@ -42,7 +42,7 @@ def test_import_creates_measures_subjects_and_figures(tree):
         "330100,2023-08-06,fine,website,known.example.cn,,,,50000.00,",
         "330100,2023-09-07,mini_program_shutdown,mini_program,wx1234567890abcdef,某小程序,wechat,,,",
     )
-    result = measures_import(actor=None, data=data, now=NOW)
+    result = measures_import(actor=None, system=True, data=data, now=NOW)
     assert result == {"rows": 7, "measures": 7, "subjects_created": 3}
     assert Subject.objects.filter(kind=Kind.WEBSITE, identifier="new.example.cn").exists()
     assert Measure.objects.get(type="website_closure", office=tree.hz).subjects.get() == existing
@@ -97,7 +97,7 @@ def test_every_bad_row_is_listed_and_nothing_is_stored(tree):
         "330100,2023-03-01",  # short row
     )
     with pytest.raises(InvalidInput) as exc:
-        measures_import(actor=None, data=data, now=NOW)
+        measures_import(actor=None, system=True, data=data, now=NOW)
     found = {(e.row, e.field) for e in exc.value.errors}
     assert found == {
         (3, "office_code"),
@@ -145,9 +145,9 @@ def test_quoted_fields_and_exact_row_numbers(tree):
         + "330100,2023-03-02,website_closure,website,not a domain,,,,,\n"
     ).encode()
     with pytest.raises(InvalidInput) as exc:
-        measures_import(actor=None, data=data, now=NOW)
+        measures_import(actor=None, system=True, data=data, now=NOW)
     assert [(e.row, e.field) for e in exc.value.errors] == [(4, "subject_identifier")]
-    measures_import(actor=None, data=data.rsplit(b"330100", 1)[0], now=NOW)
+    measures_import(actor=None, system=True, data=data.rsplit(b"330100", 1)[0], now=NOW)
     assert Subject.objects.get(identifier="a.example.cn").name == "某网站, 有限\n公司"
 
 
@@ -170,7 +170,7 @@ def test_more_refusals(tree):
         "330100,0023-03-01,warning,website,g.example.cn,,,,\n"
     )
     with pytest.raises(InvalidInput) as exc:
-        measures_import(actor=None, data=data.encode(), now=NOW)
+        measures_import(actor=None, system=True, data=data.encode(), now=NOW)
     assert [(e.row, e.field) for e in exc.value.errors] == [
         (2, "quantity"),
         (3, "amount"),
@@ -187,10 +187,12 @@ def test_more_refusals(tree):
     messages = {e.row: e.message for e in exc.value.errors}
     assert "another office" in messages[7] and "at most 200" in messages[6]
     with pytest.raises(InvalidInput) as exc:
-        measures_import(actor=None, data=b"office_code,date,measure,measure,subject_kind,subject_identifier\n", now=NOW)
+        measures_import(
+            actor=None, system=True, data=b"office_code,date,measure,measure,subject_kind,subject_identifier\n", now=NOW
+        )
     assert [(e.row, e.field) for e in exc.value.errors] == [(1, "measure")]
     with pytest.raises(InvalidInput) as exc:
-        measures_import(actor=None, data=b"office_code,date\xff\n", now=NOW)
+        measures_import(actor=None, system=True, data=b"office_code,date\xff\n", now=NOW)
     assert exc.value.errors[0].field == "file"
     assert Measure.objects.filter(case__isnull=True).count() == 0
 
@@ -210,7 +212,7 @@ def test_import_adds_to_figures_already_kept(tree):
         "330106,2023-03-09,website_closure,website,new.example.cn,,,,,",
         "330200,2023-04-01,warning,website,known.example.cn,,,,,",
     )
-    assert measures_import(actor=None, data=data, now=NOW)["subjects_created"] == 1
+    assert measures_import(actor=None, system=True, data=data, now=NOW)["subjects_created"] == 1
     year = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     closed = report_data(office=tree.zj, date_from=year[0], date_to=year[1])["measures"]["website_closure"]
     assert closed == {"events": 3, "subjects": 2, "quantity": 0}
@@ -227,11 +229,11 @@ def test_ids_are_never_reused(tree):
     from docket.measures.services import measure_delete
     from docket.officers.models import Role
 
-    measures_import(actor=None, data=_csv("330100,2023-03-01,warning,website,a.example.cn,,,,,"), now=NOW)
+    measures_import(actor=None, system=True, data=_csv("330100,2023-03-01,warning,website,a.example.cn,,,,,"), now=NOW)
     gone = Measure.objects.get()
     gone_id, target_id = gone.pk, gone.targets.get().pk
     measure_delete(actor=t.officer(tree.hz, Role.OFFICE_HEAD), measure=gone, reason="重复录入", now=NOW)
-    measures_import(actor=None, data=_csv("330100,2023-03-02,warning,website,b.example.cn,,,,,"), now=NOW)
+    measures_import(actor=None, system=True, data=_csv("330100,2023-03-02,warning,website,b.example.cn,,,,,"), now=NOW)
     assert Measure.objects.get().pk > gone_id
     assert Measure.objects.get().targets.get().pk > target_id
 
@@ -250,11 +252,38 @@ class _Progress:
 def test_progress_and_an_empty_file(tree):
     progress = _Progress()
     data = _csv(*(f"330100,2023-03-{d:02d},warning,website,a.example.cn,,,,," for d in range(1, 11)))
-    measures_import(actor=None, data=data, now=NOW, progress=progress)
+    measures_import(actor=None, system=True, data=data, now=NOW, progress=progress)
     assert progress.total == progress.done == 60  # read, check, subjects, measures, targets, cells
-    assert measures_import(actor=None, data=HEADER.encode(), now=NOW) == {
+    assert measures_import(actor=None, system=True, data=HEADER.encode(), now=NOW) == {
         "rows": 0,
         "measures": 0,
         "subjects_created": 0,
     }
     assert Measure.objects.count() == 10
+
+
+def test_an_office_head_imports_only_within_the_jurisdiction(tree):
+    from docket.core.errors import Denied
+    from docket.officers.models import Role
+
+    head = t.officer(tree.hz, Role.OFFICE_HEAD)
+    nb_case = t.drive(t.Team(tree.nb), to="filed")
+    data = (
+        "office_code,date,measure,subject_kind,subject_identifier,case_ref\n"
+        "330106,2023-03-01,warning,website,a.example.cn,\n"  # Xihu, below Hangzhou: fine
+        "330200,2023-03-01,warning,website,b.example.cn,\n"  # Ningbo, a sibling: unknown to Hangzhou
+        "330000,2023-03-01,warning,website,c.example.cn,\n"  # Zhejiang, above: unknown too
+        f"330100,2023-03-01,warning,website,d.example.cn,{nb_case.ref}\n"  # another office's case: unknown
+    ).encode()
+    with pytest.raises(InvalidInput) as exc:
+        measures_import(actor=head, data=data, now=NOW)
+    errors = {(e.row, e.field): e.message for e in exc.value.errors}
+    assert set(errors) == {(3, "office_code"), (4, "office_code"), (5, "case_ref")}
+    assert errors[(3, "office_code")] == "no office with code '330200'"  # the same words as a code never used
+    assert errors[(5, "case_ref")] == f"no case {nb_case.ref!r}"
+    with pytest.raises(Denied):
+        measures_import(actor=t.officer(tree.hz, Role.CASE_OFFICER), data=data, now=NOW)
+    assert Measure.objects.count() == 0
+    result = measures_import(actor=head, data=data.split(b"\n330200")[0] + b"\n", now=NOW)
+    assert result["measures"] == 1
+    assert AuditEntry.objects.get(action="measure.import").actor == head

@@ -228,7 +228,7 @@ def test_a_paid_measure_is_not_deleted(team):
         "office_code,date,measure,subject_kind,subject_identifier,amount\n"
         "330100,2024-05-06,fine,website,p.example.cn,500.00\n"
     )
-    measures_import(actor=None, data=data.encode(), now=NOW)
+    measures_import(actor=None, system=True, data=data.encode(), now=NOW)
     fine = Measure.objects.get(type="fine")
     ms.fine_payment_record(
         actor=team.a, measure=fine, paid_on=D(2024, 5, 20), amount=Decimal("500.00"), reference="B", now=NOW

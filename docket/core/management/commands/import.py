@@ -21,7 +21,7 @@ def _subjects(data: bytes, bar: Any) -> dict[str, int]:
 def _measures(data: bytes, bar: Any) -> dict[str, int]:
     from docket.measures.imports import measures_import
 
-    return measures_import(actor=None, data=data, now=timezone.now(), progress=bar)
+    return measures_import(actor=None, data=data, now=timezone.now(), progress=bar, system=True)
 
 
 IMPORTERS = {"subjects": _subjects, "measures": _measures}
