@@ -1,4 +1,4 @@
-"""Bulk writes for imports and aggregates: COPY on PostgreSQL, multi-row INSERT elsewhere.
+"""Bulk writes for imports and aggregates: COPY on PostgreSQL, one executemany elsewhere.
 
 The ORM's per-object work costs several times the insert itself at hundreds of thousands of rows.
 """
@@ -20,13 +20,9 @@ def bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]
                 for row in rows:
                     copy.write_row(row)
             return
-        # SQLite allows 32,766 parameters a statement.
-        per = max(1, 30000 // len(columns))
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for i in range(0, len(rows), per):
-            batch = rows[i : i + per]
-            sql = f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([one] * len(batch))}"  # noqa: S608
-            cursor.execute(sql, [v for r in batch for v in r])
+        # One prepared statement run for every row: SQLite's fastest way in (faster than multi-row VALUES).
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 def bulk_update(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
