@@ -244,8 +244,7 @@ def subjects_import(
         subjects_insert(orgs, {}, now, progress)
         operator_ids.update(_operators(wanted_ops - operator_ids.keys()))
         subjects_insert(others, operator_ids, now, progress)
-        to_create = new
-        result = {"rows": len(rows), "created": len(to_create), "matched": len(rows) - len(to_create)}
+        result = {"rows": len(rows), "created": len(new), "matched": len(rows) - len(new)}
         audit_record(
             actor=actor,
             action="subject.import",
