@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ def env_str(name: str, default: str = "") -> str:
     return os.environ.get(name, default)
 
 
-def env_bool(name: str, default: bool = False) -> bool:
+def env_bool(name: str, *, default: bool = False) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
         return default
@@ -41,10 +42,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+django_stubs_ext.monkeypatch()
+
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("DOCKET_VAR_DIR", str(Path.cwd() / "var"))).resolve()
 
-DEBUG = env_bool("DOCKET_DEBUG", False)
+DEBUG = env_bool("DOCKET_DEBUG")
 
 
 def _secret_key() -> str:
@@ -89,6 +92,9 @@ INSTALLED_APPS = [
     "docket.evidence",
     "docket.measures",
     "docket.reports",
+    "docket.accounts",
+    "docket.demo",
+    "docket.documents",
 ]
 
 MIDDLEWARE = [
@@ -195,7 +201,7 @@ DOCKET_EVIDENCE_TYPES = env_list(
     ],
 )
 
-HTTPS = env_bool("DOCKET_HTTPS", not DEBUG)
+HTTPS = env_bool("DOCKET_HTTPS", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("DOCKET_BEHIND_PROXY") else None
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
@@ -220,3 +226,73 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DOCKET_LOG_LEVEL", "WARNING")},
 }
+
+# The Ed25519 key that signs audit checkpoints (`docket audit checkpoint`). It must live outside the database,
+# readable by Docket's system user only; it is created with mode 0600 on first use.
+DOCKET_AUDIT_KEY_FILE = Path(env_str("DOCKET_AUDIT_KEY_FILE", str(VAR_DIR / "audit_ed25519.key")))
+
+# Evidence file names longer than this (bytes of UTF-8) are shortened, their extension kept.
+DOCKET_EVIDENCE_NAME_MAX_BYTES = env_int("DOCKET_EVIDENCE_NAME_MAX_BYTES", 255)
+
+# Limits of `docket import` (and of any import through the same reader): a file beyond them is refused whole,
+# naming the row and column, before anything is parsed or stored.
+DOCKET_IMPORT_MAX_FILE_BYTES = env_int("DOCKET_IMPORT_MAX_FILE_BYTES", 1024 * 1024 * 1024)
+DOCKET_IMPORT_MAX_LINE_BYTES = env_int("DOCKET_IMPORT_MAX_LINE_BYTES", 1024 * 1024)
+DOCKET_IMPORT_MAX_FIELD_BYTES = env_int("DOCKET_IMPORT_MAX_FIELD_BYTES", 64 * 1024)
+DOCKET_IMPORT_MAX_COLUMNS = env_int("DOCKET_IMPORT_MAX_COLUMNS", 64)
+
+
+# --- Sign-in and sessions (docket.accounts) ---------------------------------------------------------------------
+# The apps the accounts app builds on are loaded before it: its receivers run after axes has counted a failure.
+_accounts_at = INSTALLED_APPS.index("docket.accounts")
+INSTALLED_APPS[_accounts_at:_accounts_at] = ["django_otp", "django_otp.plugins.otp_totp", "axes"]
+_auth_at = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE.insert(_auth_at, "django_otp.middleware.OTPMiddleware")
+# After the messages: an ended session says why on the sign-in page.
+_messages_at = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1
+MIDDLEWARE[_messages_at:_messages_at] = [
+    "docket.accounts.middleware.SessionLimitsMiddleware",
+    "docket.accounts.middleware.SecondFactorMiddleware",
+]
+# Axes wants to be last: it turns a locked-out answer into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+
+# Office heads, legal reviewers and administrators must pass a second factor (TOTP or a recovery code).
+DOCKET_REQUIRE_2FA = env_bool("DOCKET_REQUIRE_2FA", default=True)
+DOCKET_SESSION_IDLE_MINUTES = env_int("DOCKET_SESSION_IDLE_MINUTES", 30)
+DOCKET_SESSION_MAX_HOURS = env_int("DOCKET_SESSION_MAX_HOURS", 12)
+# The cookie does not outlive the longest session the middleware allows.
+SESSION_COOKIE_AGE = DOCKET_SESSION_MAX_HOURS * 3600
+# An account is locked after this many failures, for DOCKET_LOCKOUT_MINUTES or until an administrator unlocks it.
+DOCKET_LOCKOUT_FAILURES = env_int("DOCKET_LOCKOUT_FAILURES", 5)
+DOCKET_LOCKOUT_MINUTES = env_int("DOCKET_LOCKOUT_MINUTES", 30)
+# An address is refused after this many failures within the hour, whoever it tried: high enough that one
+# person guessing cannot lock out an office behind one address, low enough to stop spraying.
+DOCKET_ADDRESS_FAILURES_PER_HOUR = env_int("DOCKET_ADDRESS_FAILURES_PER_HOUR", 50)
+# Failures of one address go to the audit trail as the first one of the hour, then at most one entry a minute
+# (with the count since the last entry), plus every lockout and the moment the address is refused.
+DOCKET_LOGIN_AUDIT_SECONDS = env_int("DOCKET_LOGIN_AUDIT_SECONDS", 60)
+OTP_TOTP_ISSUER = env_str("DOCKET_OTP_ISSUER", "Docket")
+AXES_FAILURE_LIMIT = "docket.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "docket.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that an address alone is not limited: docket.accounts limits it, at its own higher threshold.
+SILENCED_SYSTEM_CHECKS = [*globals().get("SILENCED_SYSTEM_CHECKS", []), "axes.W006"]
+AXES_LOCKOUT_CALLABLE = "docket.accounts.lockout.lockout_response"
+# A failure during a lockout does not extend it: the configured time is the time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Sign-ins and failures are in Docket's audit trail; axes keeps only its counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+# Locked accounts are shown by docket.accounts, whose unlock is audited.
+AXES_ENABLE_ADMIN = False
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("DOCKET_BEHIND_PROXY") else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("DOCKET_BEHIND_PROXY") else ["REMOTE_ADDR"]
+)
+# --- end of sign-in and sessions --------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import threading
+from collections.abc import Callable
 from typing import Any, cast
 
 import factory
@@ -41,7 +43,7 @@ def office(code: str, name: str, parent: Office | None, level: str) -> Office:
     )
 
 
-class OfficerFactory(factory.django.DjangoModelFactory):
+class OfficerFactory(factory.django.DjangoModelFactory):  # type: ignore[type-arg]
     class Meta:
         model = Officer
         skip_postgeneration_save = True
@@ -54,7 +56,7 @@ class OfficerFactory(factory.django.DjangoModelFactory):
     is_staff = True
 
     @factory.post_generation
-    def roles(self: Any, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:
+    def roles(self: Any, create: bool, extracted: list[str] | None, **kwargs: Any) -> None:  # noqa: FBT001 - factory-boy's hook
         for role in extracted or []:
             OfficerRole.objects.create(officer=self, role=role)
         self._role_cache = None
@@ -193,3 +195,53 @@ def drive(
         actor=team.a, case=case, served_on=decide_day, method="直接送达", party_present=True, proof="签收回执", now=now
     )
     return case
+
+
+RACERS = 20
+
+
+def race(call: Callable[[int], Any], n: int = RACERS) -> list[Any]:
+    """Run ``call(i)`` in ``n`` threads released together; each result is the return value or the exception.
+
+    Each thread has its own database connection (closed at the end), so on PostgreSQL the calls really
+    overlap. Callers load their objects inside ``call`` (or pass copies) so no thread sees another's state.
+    """
+    from django.db import connections
+
+    barrier = threading.Barrier(n)
+    results: list[Any] = [None] * n
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = call(i)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what the race test inspects
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def verified_login(client: Any, officer: Officer) -> Any:
+    """Sign ``officer`` in on the test client as having passed the second factor (a confirmed TOTP device).
+
+    ``client.force_login`` alone leaves an office head, legal reviewer or administrator at the enrolment page,
+    as the real sign-in would.
+    """
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=officer, confirmed=True).first() or TOTPDevice.objects.create(
+        user=officer, name="test", confirmed=True
+    )
+    client.force_login(officer)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device

@@ -9,7 +9,7 @@ from docket.offices.models import Office
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[Any]):
     """Inspectors and administrators read the trail of their own subtree. Nobody edits it."""
 
     list_display = ("seq", "at", "actor_name", "office_code", "action", "object_type", "object_id", "outcome")

@@ -17,7 +17,8 @@ class AuditEntry(models.Model):
     """
 
     seq = models.BigIntegerField(_("sequence"), unique=True)
-    at = models.DateTimeField(_("time (UTC)"))
+    # Stored in UTC like every timestamp; shown in the reader's time zone, so it is not labelled UTC.
+    at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),

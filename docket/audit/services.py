@@ -6,9 +6,11 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import logging
 import threading
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar, overload
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -17,6 +19,8 @@ from docket.audit.models import AuditEntry, AuditHead, Outcome
 from docket.core.errors import Denied, NotFound
 
 GENESIS = "0" * 64
+
+logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -126,6 +130,121 @@ def audit_record(
     return entry
 
 
+@dataclass
+class _Lasting:
+    level: int  # where the caller's outermost transaction starts in the stack of atomic blocks
+    depth: int  # how many blocks deep the entry was written (its rollback is any of theirs)
+    hash: str
+    record: dict[str, Any]
+
+
+_lasting = threading.local()
+
+
+def _outermost_level(connection: Any) -> int | None:
+    """Where the caller's outermost transaction starts in the stack of atomic blocks, or None outside one.
+
+    A test case's own blocks (``_from_testcase``, as Django marks them for ``durable``) are not the caller's:
+    the entry is checked when the test's code leaves its transaction, inside the test's, so tests stay isolated.
+    """
+    for level, block in enumerate(connection.atomic_blocks):
+        if not getattr(block, "_from_testcase", False):
+            return level
+    return None
+
+
+def audit_record_lasting(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    outcome: str = Outcome.OK,
+    detail: dict[str, Any] | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEntry:
+    """Append an entry that survives a rollback of the caller's transaction (a read, failed or refused).
+
+    The entry is written at once in the current transaction, so it commits with the caller's work. Each time
+    an atomic block around it ends, an entry its rollback took away is appended again in the block around
+    that one, and after the caller's outermost block, outside any. Writing it through a second connection
+    instead would wait for the chain's head row that this transaction may already hold (a deadlock on
+    PostgreSQL), and on SQLite for the write lock a transaction holds from BEGIN IMMEDIATE: the end of a
+    block is the one moment both allow.
+    """
+    record = {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type or (obj._meta.label_lower if obj is not None else ""),
+        "object_id": object_id or (obj.pk if obj is not None and obj.pk is not None else ""),
+        "outcome": outcome,
+        "detail": detail,
+        "now": now or timezone.now(),
+    }
+    entry = audit_record(**record)
+    connection = transaction.get_connection()
+    level = _outermost_level(connection)
+    if level is not None:
+        pending = getattr(_lasting, "pending", None)
+        if pending is None:
+            _lasting.pending = pending = []
+        pending.append(_Lasting(level, len(connection.atomic_blocks), entry.hash, record))
+    return entry
+
+
+def _rewrite_lost(block: transaction.Atomic) -> None:
+    """After an atomic block ends: append again the lasting entries its rollback took away."""
+    pending: list[_Lasting] = getattr(_lasting, "pending", None) or []
+    if not pending or (block.using or "default") != "default":
+        return
+    depth = len(transaction.get_connection().atomic_blocks)
+    if all(item.depth <= depth for item in pending):
+        return
+    # Cleared first: the writes below end atomic blocks of their own, which pass here again.
+    _lasting.pending = []
+    keep = []
+    for item in pending:
+        if item.depth > depth:
+            if AuditEntry.objects.filter(hash=item.hash).exists():
+                item.depth = depth
+            else:
+                record = {**item.record, "detail": {**(item.record["detail"] or {}), "after_rollback": True}}
+                item = _Lasting(item.level, depth, audit_record(**record).hash, record)
+        if depth > item.level:
+            keep.append(item)
+    _lasting.pending = keep + getattr(_lasting, "pending", [])
+
+
+def _install_rollback_hook() -> None:
+    # Django calls nothing when a transaction rolls back (on_commit hooks are dropped), so the end of every
+    # atomic block passes here; it costs one attribute lookup unless a lasting entry is waiting.
+    if getattr(transaction.Atomic.__exit__, "_docket_lasting", False):
+        return
+    original = transaction.Atomic.__exit__
+
+    @functools.wraps(original)
+    def __exit__(self: transaction.Atomic, exc_type: Any, exc_value: Any, traceback: Any) -> Any:
+        try:
+            return original(self, exc_type, exc_value, traceback)
+        finally:
+            waiting = getattr(_lasting, "pending", None)
+            if waiting:
+                try:
+                    _rewrite_lost(self)
+                except Exception:
+                    if exc_type is None:
+                        raise
+                    # The caller's own error goes on; the log keeps what the trail could not.
+                    logger.critical("lasting audit entries not rewritten: %r", waiting, exc_info=True)
+
+    __exit__._docket_lasting = True  # type: ignore[attr-defined]
+    transaction.Atomic.__exit__ = __exit__  # type: ignore[method-assign]
+
+
+_install_rollback_hook()
+
+
 def audit_denial(*, actor: Any, action: str, detail: dict[str, Any] | None = None, reason: str = "") -> None:
     """Record a refused access. Inside a service it is written after the service's rollback."""
     info: dict[str, Any] = {"action": action, "detail": {**(detail or {}), **({"reason": reason} if reason else {})}}
@@ -135,11 +254,42 @@ def audit_denial(*, actor: Any, action: str, detail: dict[str, Any] | None = Non
             _state.pending = pending = []
         pending.append((actor, info))
         return
-    audit_record(actor=actor, action=info["action"], outcome=Outcome.DENIED, detail=info["detail"])
+    audit_record_lasting(actor=actor, action=info["action"], outcome=Outcome.DENIED, detail=info["detail"])
 
 
-def service(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run a service in one transaction; refusals are audited once, after the rollback."""
+@dataclass(frozen=True)
+class ServiceInfo:
+    """What the test suite needs to know of every service: where it is and whether it changes state."""
+
+    name: str
+    module: str
+    fn: Callable[..., Any]
+    writes: bool
+
+
+# Every @service, by name: the race and jurisdiction tests are collected from it, so a new service
+# without its race test or its jurisdiction test fails the suite.
+SERVICES: dict[str, ServiceInfo] = {}
+
+
+@overload
+def service(fn: Callable[P, R], /) -> Callable[P, R]: ...
+@overload
+def service(*, writes: bool = True) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
+def service(fn: Callable[P, R] | None = None, /, *, writes: bool = True) -> Any:
+    """Run a service in one transaction; refusals are audited once, after the rollback.
+
+    ``writes=False`` marks a service that changes no state but its audit entry (a read that must be audited).
+    """
+    if fn is None:
+        return functools.partial(_wrap, writes=writes)
+    return _wrap(fn, writes=writes)
+
+
+def _wrap(fn: Callable[P, R], *, writes: bool) -> Callable[P, R]:
+    if fn.__name__ in SERVICES and SERVICES[fn.__name__].module != fn.__module__:
+        raise RuntimeError(f"two services are named {fn.__name__}")
+    SERVICES[fn.__name__] = ServiceInfo(fn.__name__, fn.__module__, fn, writes)
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -156,7 +306,8 @@ def service(fn: Callable[P, R]) -> Callable[P, R]:
                 if not pending:
                     pending = [(kwargs.get("actor"), {"action": fn.__name__, "detail": {"reason": str(exc)}})]
                 for actor, info in pending:
-                    audit_record(
+                    # A refusal stays on record even when the caller then rolls its own transaction back.
+                    audit_record_lasting(
                         actor=actor,
                         action=info["action"],
                         outcome=Outcome.DENIED,

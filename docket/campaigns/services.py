@@ -1,11 +1,12 @@
 import datetime as dt
-from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
 from docket.campaigns.models import Campaign
-from docket.core.errors import FieldError, InvalidInput
+from docket.core.errors import Conflict, FieldError, InvalidInput
+from docket.officers.actors import Actor
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
 from docket.offices.models import Office
@@ -14,7 +15,7 @@ from docket.offices.models import Office
 @service
 def campaign_create(
     *,
-    actor: Any,
+    actor: Actor,
     slug: str,
     name: str,
     starts_on: dt.date,
@@ -26,6 +27,7 @@ def campaign_create(
 ) -> Campaign:
     """A campaign is launched by an office head for their office and offices below it."""
     require_role(actor, Role.OFFICE_HEAD, doing=_("Launching a campaign"))
+    assert actor.office is not None
     errors = []
     if ends_on < starts_on:
         errors.append(FieldError("ends_on", _("the campaign ends before it starts")))
@@ -36,15 +38,20 @@ def campaign_create(
             errors.append(FieldError("offices", _("%(office)s is outside your jurisdiction") % {"office": office}))
     if errors:
         raise InvalidInput(errors)
-    campaign = Campaign.objects.create(
-        slug=slug,
-        name=name,
-        name_en=name_en,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        focus_areas=focus_areas,
-        lead_office=actor.office,
-    )
+    try:
+        # The slug's unique constraint decides between two launches of one campaign at once.
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                slug=slug,
+                name=name,
+                name_en=name_en,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                focus_areas=focus_areas,
+                lead_office=actor.office,
+            )
+    except IntegrityError:
+        raise Conflict(_("A campaign %(slug)r was launched meanwhile.") % {"slug": slug}) from None
     campaign.offices.set(offices)
     audit_record(
         actor=actor,

@@ -21,6 +21,14 @@ class State(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
 
 
+# States the transition table and the clocks speak of together.
+BEFORE_DECISION = frozenset(
+    {State.FILED, State.INVESTIGATING, State.PROPOSED, State.NOTIFIED, State.HEARING, State.HEARD}
+)
+DRAFTED = frozenset({State.PROPOSED, State.NOTIFIED, State.HEARD})
+NOT_ARCHIVED = frozenset(set(State) - {State.ARCHIVED})
+
+
 class Outcome(models.TextChoices):
     PENALTY = "penalty", _("Penalty")
     NO_PENALTY = "no_penalty", _("No penalty (minor, or first violation promptly corrected)")
@@ -90,6 +98,11 @@ class Case(models.Model):
     archived_on = models.DateField(_("archived on"), null=True, blank=True)
     ended_on = models.DateField(_("dismissed or transferred on"), null=True, blank=True)
     end_reason = models.TextField(_("reason for dismissal or transfer"), blank=True)
+    # The next statutory date of the clocks running now (decision period, statement and hearing windows,
+    # service), kept by every transition that moves it, so lists sort and filter by urgency with an index.
+    # NULL when no clock runs (suspended, decided and served, ended).
+    due_on = models.DateField(_("next due date"), null=True, blank=True)
+    due_clock = models.CharField(_("clock due next"), max_length=24, blank=True)
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
 
@@ -99,7 +112,14 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-filed_on", "-id"]
-        indexes = [models.Index(fields=["office", "state"], name="case_office_state")]
+        indexes = [
+            models.Index(fields=["office", "state"], name="case_office_state"),
+            # What the lists sort by (the default order, then by urgency) and filter by, so a page of a million
+            # cases is read from an index in order instead of sorted.
+            models.Index(fields=["-filed_on", "-id"], name="case_filed_order"),
+            models.Index(fields=["state", "-filed_on", "-id"], name="case_state_filed_order"),
+            models.Index(fields=["due_on", "-id"], name="case_due_order"),
+        ]
         constraints = [
             models.CheckConstraint(name="case_state_valid", condition=models.Q(state__in=State.values)),
             models.CheckConstraint(

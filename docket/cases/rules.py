@@ -106,7 +106,7 @@ def range_errors(case: Case, items: list[dict[str, Any]]) -> list[str]:
             continue
         allowing = [p for p in provisions if measure in (p.measures or [])]
         if not allowing:
-            problems.append(f"no cited provision allows a {measure}")
+            problems.append(_("no cited provision allows a %(m)s") % {"m": MeasureType(measure).label})
             continue
         if measure == MeasureType.FINE:
             if any(p.fine_relative for p in allowing):
@@ -115,9 +115,13 @@ def range_errors(case: Case, items: list[dict[str, Any]]) -> list[str]:
             lows = [p.fine_min for p in allowing if p.fine_min is not None]
             highs = [p.fine_max for p in allowing if p.fine_max is not None]
             if lows and amount < min(lows):
-                problems.append(f"a fine of {amount} is below the statutory minimum {min(lows)}")
+                problems.append(
+                    _("a fine of %(a)s is below the statutory minimum %(m)s") % {"a": amount, "m": min(lows)}
+                )
             if highs and amount > max(highs):
-                problems.append(f"a fine of {amount} is above the statutory maximum {max(highs)}")
+                problems.append(
+                    _("a fine of %(a)s is above the statutory maximum %(m)s") % {"a": amount, "m": max(highs)}
+                )
     return problems
 
 
@@ -180,13 +184,18 @@ def hearing_offered(case: Case, items: list[dict[str, Any]]) -> bool:
 def raised_beyond_notice(noticed: list[dict[str, Any]], decided: list[dict[str, Any]]) -> list[str]:
     """A decision may lighten what the prior notice proposed, never add to it or raise it."""
     by_key = {(i["measure"], i["subject"]): i for i in noticed}
+    names = dict(Subject.objects.filter(pk__in=[i["subject"] for i in decided]).values_list("pk", "name"))
     problems = []
     for item in decided:
         before = by_key.get((item["measure"], item["subject"]))
+        what = {"m": MeasureType(item["measure"]).label, "s": names.get(item["subject"], "")}
         if before is None:
-            problems.append(f"{item['measure']} for subject {item['subject']} was not in the prior notice")
+            problems.append(_("a %(m)s against %(s)s was not in the prior notice") % what)
         elif "amount" in item and Decimal(item["amount"]) > Decimal(before["amount"]):
-            problems.append(f"{item['measure']} of {item['amount']} exceeds the {before['amount']} in the prior notice")
+            problems.append(
+                _("a %(m)s of %(a)s against %(s)s exceeds the %(b)s of the prior notice")
+                % {**what, "a": item["amount"], "b": before["amount"]}
+            )
     return problems
 
 

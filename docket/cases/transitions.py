@@ -8,13 +8,11 @@ first check every service makes, and the conditional update in ``advance`` makes
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from docket.cases.models import Case, State
+from docket.cases.due import case_due
+from docket.cases.models import BEFORE_DECISION, DRAFTED, NOT_ARCHIVED, Case, State
 from docket.core.errors import Conflict, GateRefused
 
 S = State
-BEFORE_DECISION = frozenset({S.FILED, S.INVESTIGATING, S.PROPOSED, S.NOTIFIED, S.HEARING, S.HEARD})
-DRAFTED = frozenset({S.PROPOSED, S.NOTIFIED, S.HEARD})
-NOT_ARCHIVED = frozenset(set(State) - {S.ARCHIVED})
 
 TRANSITIONS: dict[str, tuple[frozenset[str], frozenset[str | None]]] = {
     "assign": (frozenset({S.FILED, S.INVESTIGATING}), frozenset({None})),
@@ -68,6 +66,13 @@ def advance(case: Case, action: str, *, to: str | None = None, **fields: object)
     updates: dict[str, object] = dict(fields)
     if to is not None:
         updates["state"] = to
+    # The stored next due date follows every transition, in the same conditional UPDATE.
+    previous = {name: getattr(case, name) for name in updates}
+    for name, value in updates.items():
+        setattr(case, name, value)
+    updates["due_on"], updates["due_clock"] = case_due(case)
+    for name, value in previous.items():
+        setattr(case, name, value)
     matched = Case.objects.filter(pk=case.pk, version=case.version, state=case.state).update(
         version=F("version") + 1, **updates
     )

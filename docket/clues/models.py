@@ -89,6 +89,9 @@ class Clue(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_clues",
     )
+    # The end of the checking period while the clue is open (NULL once it has its outcome); kept by
+    # registration and extension so lists sort by urgency with an index.
+    due_on = models.DateField(_("check due on"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"))
 
     objects = ScopedManager()
@@ -97,6 +100,12 @@ class Clue(models.Model):
         verbose_name = _("clue")
         verbose_name_plural = _("clues")
         ordering = ["-received_on", "-id"]
+        indexes = [
+            models.Index(fields=["due_on"], condition=models.Q(due_on__isnull=False), name="clue_due_on"),
+            # The lists' default order, alone and within a status (the open clues).
+            models.Index(fields=["-received_on", "-id"], name="clue_received_order"),
+            models.Index(fields=["status", "-received_on", "-id"], name="clue_status_received_order"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="clue_outcome_dated",

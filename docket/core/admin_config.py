@@ -14,7 +14,7 @@ def is_administrator(request: HttpRequest) -> bool:
     return is_officer(request) and actor_of(request).has_role("administrator")
 
 
-class ConfigAdmin(admin.ModelAdmin):
+class ConfigAdmin(admin.ModelAdmin[Any]):
     """Readable by every officer; added to and changed by administrators; every save audited.
 
     The admin wraps each save in a transaction, so the audit entry commits with the change or not at all.
@@ -35,7 +35,7 @@ class ConfigAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:  # noqa: FBT001 - Django's signature
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
@@ -44,7 +44,7 @@ class ConfigAdmin(admin.ModelAdmin):
             detail={"fields": sorted(form.changed_data)},
         )
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:  # noqa: FBT001 - Django's signature
         super().save_related(request, form, formsets, change)
         for formset in formsets:
             if formset.has_changed():
@@ -56,7 +56,7 @@ class ConfigAdmin(admin.ModelAdmin):
                 )
 
 
-class ConfigInline(admin.TabularInline):
+class ConfigInline(admin.TabularInline[Any, Any]):
     """Inlines of configuration: edited by administrators (the admin would otherwise ask Django's model
     permissions, which Docket does not use)."""
 

@@ -9,10 +9,11 @@ from decimal import Decimal
 from docket.cases import services as cs
 from docket.cases.models import Case, Outcome, Step
 from docket.clues.models import Clue
+from docket.core.vocabulary import MeasureType
 from docket.evidence.services import evidence_add
 from docket.measures.models import Measure
 from docket.measures.services import fine_balance, fine_payment_record, measure_confirm, rectification_verify
-from docket.measures.types import SPECS, MeasureType
+from docket.measures.types import SPECS
 from docket.officers.models import Officer
 from docket.subjects.models import Subject
 from docket.taxonomy.models import ViolationCategory

@@ -41,6 +41,12 @@ class EvidenceItem(models.Model):
                 | models.Q(case__isnull=True, clue__isnull=False),
             ),
             models.CheckConstraint(name="evidence_sha256_hex", condition=models.Q(sha256__regex=r"^[0-9a-f]{64}$")),
+            # The name is a label, never a path (content.normalise_name says why).
+            models.CheckConstraint(
+                name="evidence_name_plain",
+                condition=~models.Q(name="") & ~models.Q(name__contains="/") & ~models.Q(name__contains="\\"),
+            ),
+            models.CheckConstraint(name="evidence_size_positive", condition=models.Q(size__gt=0)),
         ]
 
     def __str__(self) -> str:

@@ -5,38 +5,47 @@ quantities, amounts, campaigns, cases and categories by joins, duplicates by a w
 identifier normalised once however many rows repeat it. Every bad row is reported (row, field, reason). Only
 a clean file is written, in one transaction: its subjects matched or created, the measures in the order of
 their main index (office, date, type) so the index grows at its end, their targets and campaign tags, the
-aggregate cells merged in one pass, and the audit entry.
+aggregate cells merged in one pass, the audit entry and the import's record (``core.imports``): a file is
+in once, entirely or not at all.
 """
 
 from __future__ import annotations
 
-import array
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 import duckdb
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from pyroaring import BitMap
 
 from docket.audit.services import audit_record
 from docket.campaigns.models import Campaign
 from docket.cases.models import Case
-from docket.core.bulk import bulk_insert, lock_tables, reserve_ids
-from docket.core.columnar import copy_to_table, count, duck, load_csv, read_header, register
+from docket.core.bulk import analyze, bulk_insert, lock_tables, reserve_ids
+from docket.core.columnar import (
+    Upload,
+    copy_to_table,
+    count,
+    duck,
+    load_csv,
+    read_header,
+    register,
+    spool,
+    workspace,
+)
 from docket.core.dates import local_date
 from docket.core.errors import FieldError, InvalidInput
+from docket.core.imports import Run, import_run
+from docket.measures import cells
 from docket.measures.models import Measure, MeasureTarget
 from docket.measures.types import SPECS, Authority, MeasureType
+from docket.officers.actors import Actor
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
 from docket.offices.models import Office
-from docket.reports.aggregates import ANY, Key, cells_merge, scopes_of
-from docket.reports.models import Grain
 from docket.subjects.models import Kind, Subject
 from docket.subjects.validators import InvalidIdentifier, normalise_identifier
 from docket.taxonomy.models import ViolationCategory
@@ -52,6 +61,8 @@ OPTIONAL = (
     "legal_basis",
     "category",
 )
+# Columns that may hold tabs and line breaks; every other refuses them.
+FREE_TEXT = ("legal_basis", "subject_name")
 MAX_QUANTITY = 2**31 - 1  # the database's integer
 # No online measure predates the internet in China (1994): an earlier year is a typing error (and the
 # databases disagree on years before 1 AD).
@@ -77,51 +88,87 @@ MEASURE_COLUMNS = (
 
 
 def measures_import(
-    *, actor: Any, data: bytes, now: dt.datetime, progress: Any = None, system: bool = False
+    *,
+    actor: Actor | None,
+    data: bytes | IO[bytes],
+    now: dt.datetime,
+    progress: Any = None,
+    system: bool = False,
+    name: str = "",
+    again: bool = False,
 ) -> dict[str, int]:
-    """Import a CSV of measures, all or nothing. Raises InvalidInput listing every bad row.
+    """Import a CSV of measures, all or nothing. Raises InvalidInput listing every bad row, AlreadyImported
+    (a Conflict) when the same file is in already and ``again`` is not given.
 
     An office head imports the records of their office's jurisdiction: an office or case outside it reads
     as unknown. ``system`` (the ``docket import`` command, run by whoever runs the server) may import for
-    any office.
+    any office. ``data`` is read as a stream, within the import limits; ``name`` is the file's name for the
+    import record.
     """
     offices = Office.objects.all()
     cases = Case.objects.all()
     if not system:
         require_role(actor, Role.OFFICE_HEAD, doing=_("Importing measures"))
+        assert actor is not None and actor.office is not None  # noqa: S101 - require_role refuses the rest
         offices = offices.filter(path__startswith=actor.office.path)
         cases = cases.visible_to(actor)
-    header = read_header(data, REQUIRED, OPTIONAL)
-    with duck() as con:
-        errors = load_csv(con, data, header)
-        for name in OPTIONAL:
-            if name not in header:
-                con.execute(f"ALTER TABLE raw ADD COLUMN {name} VARCHAR DEFAULT ''")
-        rows = count(con, "SELECT count(*) FROM raw")
-
-        def step() -> None:
-            # Six steps of one file's worth each: read, check, subjects, measures, targets, cells.
-            if progress is not None:
-                progress.update(rows)
-
-        if progress is not None:
-            progress.reset(total=6 * rows)
-        step()
-        errors += _validate(con, today=local_date(now), offices=offices, cases=cases)
-        if errors:
-            errors.sort(key=lambda e: (e.row or 0, e.field))
-            raise InvalidInput(errors)
-        step()
-        with transaction.atomic():
-            summary = _write(con, now, step)
-            audit_record(
-                actor=actor,
-                action="measure.import",
-                object_type="measures.measure",
-                now=now,
-                detail={**summary, "sha256": hashlib.sha256(data).hexdigest()},
-            )
+    with workspace() as tmp:
+        upload = spool(data, tmp)
+        with (
+            import_run(kind="measures", upload=upload, name=name, actor=actor, now=now, again=again) as run,
+            duck(tmp) as con,
+        ):
+            summary, filled = _checked_and_written(con, upload, run, actor, now, offices, cases, progress)
+    # Fresh planner statistics for the tables just filled, once the rows are in (outside the locks); the cells
+    # are analysed by cells_merge itself when it wrote many.
+    analyze(*filled)
     return summary
+
+
+def _checked_and_written(
+    con: duckdb.DuckDBPyConnection,
+    upload: Upload,
+    run: Run,
+    actor: Actor | None,
+    now: dt.datetime,
+    offices: QuerySet[Office],
+    cases: QuerySet[Case],
+    progress: Any,
+) -> tuple[dict[str, int], list[Any]]:
+    """The import proper: read, check, write. Returns its summary and the tables it filled."""
+    header = read_header(upload, REQUIRED, OPTIONAL)
+    errors = load_csv(con, upload, header, free_text=FREE_TEXT)
+    for column in OPTIONAL:
+        if column not in header:
+            con.execute(f"ALTER TABLE raw ADD COLUMN {column} VARCHAR DEFAULT ''")
+    rows = count(con, "SELECT count(*) FROM raw")
+
+    def step() -> None:
+        # Six steps of one file's worth each: read, check, subjects, measures, targets, cells.
+        if progress is not None:
+            progress.update(rows)
+
+    if progress is not None:
+        progress.reset(total=6 * rows)
+    step()
+    errors += _validate(con, today=local_date(now), offices=offices, cases=cases)
+    if errors:
+        errors.sort(key=lambda e: (e.row or 0, e.field))
+        raise InvalidInput(errors)
+    step()
+    with run.commit():
+        summary = _write(con, now, step)
+        audit_record(
+            actor=actor,
+            action="measure.import",
+            object_type="measures.measure",
+            now=now,
+            detail={**summary, "sha256": upload.sha256, "import": run.record.pk},
+        )
+        run.done(rows=summary["rows"], result=summary)
+    tagged = count(con, "SELECT count(*) FROM m WHERE campaign_id IS NOT NULL")
+    filled = [Measure, MeasureTarget] + [Subject] * bool(summary["subjects_created"])
+    return summary, filled + [Measure.campaigns.through] * bool(tagged)
 
 
 def _validate(
@@ -401,62 +448,16 @@ def _match_subjects(wanted: list[tuple[str, str, str]]) -> list[tuple[str, str, 
         found = [tuple(r) for r in cursor.fetchall()]
         if not drop:
             cursor.execute("DROP TABLE import_identity")
-    return found  # type: ignore[return-value]
+    return found
 
 
 def _cells(con: duckdb.DuckDBPyConnection) -> None:
-    """Merge the new measures into the aggregate cells: one GROUP BY, one bitmap per cell."""
-    office_ids = [r[0] for r in con.execute("SELECT DISTINCT office_id FROM m").fetchall()]
-    paths: dict[int, str] = {}
-    for i in range(0, len(office_ids), 900):
-        paths.update(Office.objects.filter(id__in=office_ids[i : i + 900]).values_list("id", "path"))
-    scopes = scopes_of(paths.values())
-    rows = [(office, scope, Grain.MONTH in grains) for office, path in paths.items() for scope, grains in scopes[path]]
-    register(con, "sc", {"office_id": "BIGINT", "scope_id": "BIGINT", "monthly": "BOOLEAN"}, rows)
-    # What each measure adds to: its scopes × their grains × "all campaigns" and its campaign.
-    con.execute(
-        """
-        CREATE TABLE e AS
-        WITH x AS (
-            SELECT sc.scope_id, sc.monthly, m.taken_on, m.measure, m.subject_kind AS kind,
-                coalesce(m.qty, 0) AS qty, m.subject_id,
-                unnest(CASE WHEN m.campaign_id IS NULL THEN [0] ELSE [0, m.campaign_id] END) AS campaign
-            FROM m JOIN sc USING (office_id)
-        )
-        SELECT scope_id, 'Y' AS grain, CAST(date_trunc('year', taken_on) AS DATE) AS start, campaign, measure, kind,
-            qty, subject_id FROM x
-        UNION ALL
-        SELECT scope_id, 'M', CAST(date_trunc('month', taken_on) AS DATE), campaign, measure, kind, qty, subject_id
-        FROM x WHERE monthly
-        """
+    """Merge the new measures into the aggregate cells, by Docket's one counting rule (``CELLS_SQL``)."""
+    cells.keeper().add_from_duckdb(
+        con,
+        measures="SELECT id, office_id, taken_on, measure AS type, qty AS quantity, "
+        "CASE WHEN addressed THEN subject_id END AS addressee_id, "
+        "CASE WHEN addressed THEN subject_kind END AS addressee_kind FROM m",
+        targets="SELECT id AS measure_id, subject_id, subject_kind AS kind FROM m WHERE NOT addressed",
+        campaigns="SELECT id AS measure_id, campaign_id FROM m WHERE campaign_id IS NOT NULL",
     )
-    con.execute(
-        "CREATE TABLE cg AS SELECT "
-        "row_number() OVER (ORDER BY scope_id, grain, start, campaign, measure, kind) - 1 AS g, * FROM ("
-        "SELECT scope_id, grain, start, campaign, measure, kind, count(*) AS events, sum(qty) AS quantity "
-        "FROM e GROUP BY ALL)"
-    )
-    groups = con.execute(
-        "SELECT scope_id, grain, start, campaign, measure, kind, events, quantity FROM cg ORDER BY g"
-    ).fetchall()
-    # The subjects of every cell, flat and in cell order: one transfer, then one slice per bitmap.
-    members = con.execute(
-        "SELECT DISTINCT cg.g, CAST(e.subject_id AS UINTEGER) AS sid FROM e "
-        "JOIN cg USING (scope_id, grain, start, campaign, measure, kind) ORDER BY cg.g, sid"
-    ).fetchnumpy()
-    bounds = members["g"].searchsorted(range(len(groups) + 1)) if groups else []
-    sids = members["sid"]
-    additions: dict[Key, tuple[int, int, BitMap]] = {}
-    anys: dict[Key, list[Any]] = {}
-    for i, (scope, grain, start, campaign, mtype, kind, events, quantity) in enumerate(groups):
-        bitmap = BitMap(array.array("I", sids[bounds[i] : bounds[i + 1]].tobytes()))
-        additions[(scope, grain, start, campaign, mtype, kind)] = (int(events), int(quantity), bitmap)
-        # Each imported measure aims at one subject, so "any kind" is the sum and union of the kinds.
-        key = (scope, grain, start, campaign, mtype, ANY)
-        total = anys.setdefault(key, [0, 0, []])
-        total[0] += int(events)
-        total[1] += int(quantity)
-        total[2].append(bitmap)
-    for key, (events, quantity, bitmaps) in anys.items():
-        additions[key] = (events, quantity, BitMap.union(*bitmaps) if len(bitmaps) > 1 else bitmaps[0])
-    cells_merge(additions)

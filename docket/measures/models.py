@@ -99,6 +99,9 @@ class Measure(models.Model):
         ordering = ["-taken_on", "-id"]
         indexes = [
             models.Index(fields=["office", "taken_on", "type"], name="measure_office_day_type"),
+            # The list's default order, alone and within a type (the report's drill-down links filter by type).
+            models.Index(fields=["-taken_on", "-id"], name="measure_taken_order"),
+            models.Index(fields=["type", "-taken_on", "-id"], name="measure_type_taken_order"),
             *(
                 models.Index(fields=[f], condition=models.Q(**{f"{f}__isnull": False}), name=f"measure_{f}_set")
                 for f in ("case", "clue", "addressee", "to_office", "created_by")

@@ -1,32 +1,143 @@
-"""Measures that stand alone or follow a decision: recording, confirming, verifying, paying, reporting."""
+"""Measures that stand alone or follow a decision: recording, confirming, verifying, paying, reporting.
+
+Measures are written here only: ``measure_create`` makes every measure (recorded, imposed by a decision,
+a transfer) with its targets, campaign tags, aggregate cells and audit entry, inside the calling service's
+transaction. The cells belong to reports (above measures); they change in the same transaction as the measure
+through the keeper reports registers (``measures.cells``): the measure's owner keeps the figures exact, and
+imports nothing above it.
+
+Every step on an existing measure decides on the measure's row locked for the transaction
+(``measure_lock``): payments are checked against what remains owed under that lock, and of simultaneous
+confirmations, verifications, receipts or deletions exactly one lands.
+"""
+
+from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
 from docket.campaigns.models import Campaign
+from docket.clues.models import Source
+from docket.clues.services import clue_create
 from docket.core.dates import local_date
-from docket.core.errors import FieldError, GateRefused, InvalidInput
+from docket.core.errors import Conflict, FieldError, GateRefused, InvalidInput, NotFound
+from docket.core.vocabulary import Kind, MeasureType
+from docket.measures.cells import cells_add, cells_remove
 from docket.measures.models import FinePayment, Measure, MeasureTarget, TargetStatus, Verification
-from docket.measures.types import SPECS, MeasureType
-from docket.officers.models import Role
+from docket.measures.types import SPECS
+from docket.officers.actors import Actor
+from docket.officers.models import Officer, Role
 from docket.officers.permissions import require_role
 from docket.offices.models import Office
-from docket.reports.aggregates import cells_add, cells_remove
-from docket.subjects.models import Kind, Subject
+from docket.subjects.models import Subject
 from docket.workdays.clocks import default_profile
 
+if TYPE_CHECKING:
+    from docket.cases.models import Case
+    from docket.clues.models import Clue
+
 CENT = Decimal("0.01")
+
+# Cells of a new period, type or kind are created by the first measure that needs them; two such measures
+# at once would both insert the same cell. The services' cell writers take their turn here first: after the
+# rows they decide on and their numbers, before any cell row and the audit head (the lock order of every
+# service). Cells are shared up to the national office, whose row every measure of a month updates anyway,
+# so this queues nothing that was not already queued. Bulk writers hold the measures table instead.
+CELLS_TURN = 0x446F636B_43656C6C
+
+
+def cells_turn() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CELLS_TURN])
+
+
+def measure_create(
+    office: Office,
+    *,
+    type: str,
+    taken_on: dt.date,
+    subjects: Iterable[Subject | int],
+    actor: Actor,
+    now: dt.datetime,
+    case: Case | None = None,
+    clue: Clue | None = None,
+    campaigns: Iterable[Campaign] | None = None,
+    amount: Decimal | None = None,
+    quantity: int | None = None,
+    due_on: dt.date | None = None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    addressee: Subject | None = None,
+    authority: str = "",
+    to_office: Office | None = None,
+    legal_basis: str = "",
+    details: dict[str, Any] | None = None,
+    audit: dict[str, Any] | None = None,
+) -> Measure:
+    """The one place a measure is made: the measure, its targets and campaign tags, then its aggregate
+    cells and its audit entry (``measure.record``). Called inside a service's transaction, after the
+    caller's checks; ``audit`` adds to the entry's detail (the case's reference, a transfer's destination).
+    Bulk writers (the measures import, the demo) write rows in blocks and merge cells themselves."""
+    measure = Measure.objects.create(
+        office=office,
+        type=type,
+        taken_on=taken_on,
+        case=case,
+        clue=clue,
+        amount=amount,
+        quantity=quantity,
+        due_on=due_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        addressee=addressee,
+        authority=authority,
+        to_office=to_office,
+        legal_basis=legal_basis,
+        details=details or {},
+        created_by=actor if isinstance(actor, Officer) else None,
+        created_at=now,
+    )
+    ids = list(dict.fromkeys(s if isinstance(s, int) else s.pk for s in subjects))
+    MeasureTarget.objects.bulk_create([MeasureTarget(measure=measure, subject_id=i) for i in ids], batch_size=2000)
+    # Tags before the cells: the cells count a measure under each of its campaigns.
+    measure.campaigns.set(list(campaigns or []))
+    cells_turn()
+    cells_add([measure.id])
+    audit_record(
+        actor=actor,
+        action="measure.record",
+        obj=measure,
+        now=now,
+        detail={"type": type, "subjects": len(ids), **(audit or {})},
+    )
+    return measure
+
+
+def measure_lock(measure: Measure) -> Measure:
+    """The measure's row locked for the rest of the transaction; decide on this copy, not the caller's."""
+    try:
+        return Measure.objects.select_for_update(of=("self",)).select_related("office").get(pk=measure.pk)
+    except Measure.DoesNotExist:
+        raise Conflict(_("The measure was deleted meanwhile.")) from None
+
+
+def measure_record_gate(*, actor: Actor, on: dt.date) -> None:
+    """Officers and heads record measures of their own office."""
+    require_role(actor, Role.CASE_OFFICER, Role.OFFICE_HEAD, doing=_("Recording a measure"))
 
 
 @service
 def measure_record(
     *,
-    actor: Any,
+    actor: Actor,
     type: str,
     taken_on: dt.date,
     subjects: list[Subject],
@@ -40,7 +151,8 @@ def measure_record(
     details: dict[str, Any] | None = None,
 ) -> Measure:
     """Record a measure that needs no penalty decision (an interview, an order, a closure, ...)."""
-    require_role(actor, Role.CASE_OFFICER, Role.OFFICE_HEAD, doing=_("Recording a measure"))
+    measure_record_gate(actor=actor, on=taken_on)
+    assert actor.office is not None
     errors: list[FieldError] = []
     if type not in SPECS:
         raise InvalidInput(FieldError("type", _("unknown measure type %(t)r") % {"t": type}))
@@ -85,90 +197,96 @@ def measure_record(
             errors.append(FieldError("details", _("an interview notice gives %(k)s") % {"k": ", ".join(missing)}))
     if errors:
         raise InvalidInput(errors)
-    measure = Measure.objects.create(
-        office=actor.office,
+    assert actor.office is not None
+    return measure_create(
+        actor.office,
         type=type,
         taken_on=taken_on,
+        subjects=subjects,
+        actor=actor,
+        now=now,
+        campaigns=campaigns,
         due_on=due_on,
         starts_on=starts_on,
         ends_on=ends_on,
         addressee=addressee,
         legal_basis=legal_basis,
-        details=details or {},
-        created_by=actor,
-        created_at=now,
+        details=details,
         quantity=0 if type == MeasureType.ACCOUNT_CLOSURE_ORDER else None,
     )
-    MeasureTarget.objects.bulk_create([MeasureTarget(measure=measure, subject=s) for s in subjects], batch_size=2000)
-    measure.campaigns.set(campaigns or [])
-    cells_add([measure.id])
-    audit_record(
-        actor=actor, action="measure.record", obj=measure, now=now, detail={"type": type, "subjects": len(subjects)}
-    )
-    return measure
 
 
-def _require_own(actor: Any, measure: Measure, doing: str) -> None:
-    require_role(actor, Role.CASE_OFFICER, Role.OFFICE_HEAD, office=measure.office, doing=doing)
+def _require_own(actor: Actor, measure: Measure, doing: str) -> None:
+    require_role(actor, Role.CASE_OFFICER, Role.OFFICE_HEAD, office=measure.office, obj=measure, doing=doing)
 
 
-@service
-def measure_confirm(
-    *, actor: Any, measure: Measure, confirmed_on: dt.date, confirmation: str, now: dt.datetime
-) -> None:
-    """The third party (store, host platform, telecom regulator) confirmed the measure carried out."""
+def measure_confirm_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
     _require_own(actor, measure, _("Recording a confirmation"))
     if not SPECS[measure.type].confirmation:
         raise GateRefused(_("A %(t)s is not carried out by a third party.") % {"t": measure.get_type_display()})
     if measure.confirmed_on is not None:
         raise GateRefused(_("Already confirmed on %(d)s.") % {"d": measure.confirmed_on})
-    if confirmed_on < measure.taken_on or not confirmation.strip():
+
+
+@service
+def measure_confirm(
+    *, actor: Actor, measure: Measure, confirmed_on: dt.date, confirmation: str, now: dt.datetime
+) -> None:
+    """The third party (store, host platform, telecom regulator) confirmed the measure carried out."""
+    measure_confirm_gate(actor=actor, measure=measure, on=confirmed_on)
+    locked = measure_lock(measure)
+    measure_confirm_gate(actor=actor, measure=locked, on=confirmed_on)
+    if confirmed_on < locked.taken_on or not confirmation.strip():
         raise InvalidInput(FieldError("confirmation", _("who confirmed, on a date not before the measure")))
-    n = Measure.objects.filter(pk=measure.pk, confirmed_on__isnull=True).update(
+    n = Measure.objects.filter(pk=locked.pk, confirmed_on__isnull=True).update(
         confirmed_on=confirmed_on, confirmation=confirmation
     )
     if n != 1:
-        raise GateRefused(_("Already confirmed."))
+        raise Conflict(_("The measure was confirmed meanwhile."))
     measure.confirmed_on, measure.confirmation = confirmed_on, confirmation
     audit_record(actor=actor, action="measure.confirm", obj=measure, now=now, detail={"by": confirmation})
 
 
-@service
-def rectification_verify(
-    *, actor: Any, measure: Measure, verified_on: dt.date, complied: bool, note: str, now: dt.datetime
-) -> Any:
-    """Verify a rectification order; a missed one escalates into a new clue of the same office."""
+def rectification_verify_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
     _require_own(actor, measure, _("Verifying a rectification"))
     if measure.type != MeasureType.RECTIFICATION_ORDER:
         raise GateRefused(_("Only rectification orders are verified."))
     if measure.verification:
-        raise GateRefused(_("Already verified."))
-    assert measure.due_on is not None
-    if complied is False and verified_on <= measure.due_on:
-        raise GateRefused(_("Non-compliance is found after the due date (%(d)s).") % {"d": measure.due_on})
-    if verified_on < measure.taken_on:
+        raise GateRefused(_("Already verified on %(d)s.") % {"d": measure.verified_on})
+
+
+@service
+def rectification_verify(
+    *, actor: Actor, measure: Measure, verified_on: dt.date, complied: bool, note: str, now: dt.datetime
+) -> Clue | None:
+    """Verify a rectification order; a missed one escalates into a new clue of the same office."""
+    rectification_verify_gate(actor=actor, measure=measure, on=verified_on)
+    locked = measure_lock(measure)
+    rectification_verify_gate(actor=actor, measure=locked, on=verified_on)
+    assert locked.due_on is not None
+    if complied is False and verified_on <= locked.due_on:
+        raise GateRefused(_("Non-compliance is found after the due date (%(d)s).") % {"d": locked.due_on})
+    if verified_on < locked.taken_on:
         raise InvalidInput(FieldError("verified_on", _("cannot precede the order")))
     result = Verification.COMPLIED if complied else Verification.NOT_COMPLIED
-    Measure.objects.filter(pk=measure.pk).update(verified_on=verified_on, verification=result, escalated=not complied)
+    n = Measure.objects.filter(pk=locked.pk, verification="").update(
+        verified_on=verified_on, verification=result, escalated=not complied
+    )
+    if n != 1:
+        raise Conflict(_("The order was verified meanwhile."))
     measure.verified_on, measure.verification, measure.escalated = verified_on, result, not complied
     follow_up = None
     if not complied:
-        from docket.clues.models import Clue, Source
-        from docket.core.numbering import next_number
-
-        Office.objects.select_for_update().filter(pk=measure.office_id).first()
-        follow_up = Clue.objects.create(
-            office=measure.office,
-            ref=next_number(Clue, "ref", f"XS-{measure.office.code}-{verified_on.year}-"),
+        follow_up = clue_create(
+            locked.office,
             source=Source.INSPECTION,
             received_on=verified_on,
-            profile=default_profile(),
-            registered_by=actor,
             summary=_("Rectification order of %(d)s not complied with by its due date %(due)s. %(note)s")
-            % {"d": measure.taken_on, "due": measure.due_on, "note": note},
-            created_at=now,
+            % {"d": locked.taken_on, "due": locked.due_on, "note": note},
+            subjects=list(locked.subjects.all()),
+            registered_by=actor,
+            now=now,
         )
-        follow_up.subjects.set(measure.subjects.all())
     audit_record(
         actor=actor,
         action="measure.verify",
@@ -221,27 +339,38 @@ def fine_balance(measure: Measure, as_of: dt.date) -> Balance:
     return Balance(principal, surcharge, paid, outstanding.quantize(CENT))
 
 
-@service
-def fine_payment_record(
-    *, actor: Any, measure: Measure, paid_on: dt.date, amount: Decimal, reference: str, now: dt.datetime
-) -> FinePayment:
+def fine_payment_record_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
     _require_own(actor, measure, _("Recording a payment"))
     if not SPECS[measure.type].amount:
         raise GateRefused(_("Only fines and confiscations are paid."))
+    if on >= measure.taken_on and fine_balance(measure, on).outstanding <= 0:
+        raise GateRefused(_("Nothing is owed on %(d)s: the fine is paid.") % {"d": on})
+
+
+@service
+def fine_payment_record(
+    *, actor: Actor, measure: Measure, paid_on: dt.date, amount: Decimal, reference: str, now: dt.datetime
+) -> FinePayment:
+    fine_payment_record_gate(actor=actor, measure=measure, on=paid_on)
+    # Every payment of a fine is recorded under the fine's row lock, so what is owed is read after the
+    # payments before this one have committed: twenty cashiers at once never take more than the balance.
+    locked = measure_lock(measure)
+    fine_payment_record_gate(actor=actor, measure=locked, on=paid_on)
     errors = []
     if amount <= 0 or amount != amount.quantize(CENT):
         errors.append(FieldError("amount", _("a positive amount in yuan and fen")))
-    if paid_on < measure.taken_on:
+    if paid_on < locked.taken_on:
         errors.append(FieldError("paid_on", _("cannot precede the decision")))
-    if paid_on > local_date(now, measure.office.time_zone):
+    if paid_on > local_date(now, locked.office.time_zone):
         errors.append(FieldError("paid_on", _("%(d)s is in the future") % {"d": paid_on}))
     if errors:
         raise InvalidInput(errors)
-    owed = fine_balance(measure, paid_on).outstanding
+    owed = fine_balance(locked, paid_on).outstanding
     if amount > owed:
         raise InvalidInput(FieldError("amount", _("only %(o)s is owed on %(d)s") % {"o": owed, "d": paid_on}))
+    assert isinstance(actor, Officer)  # the system holds no role, so only an officer gets here
     payment = FinePayment.objects.create(
-        measure=measure, paid_on=paid_on, amount=amount, reference=reference, recorded_by=actor
+        measure=locked, paid_on=paid_on, amount=amount, reference=reference, recorded_by=actor
     )
     audit_record(
         actor=actor,
@@ -253,55 +382,78 @@ def fine_payment_record(
     return payment
 
 
-@service
-def transfer_receipt_record(
-    *, actor: Any, measure: Measure, receipt_on: dt.date, receipt_ref: str, now: dt.datetime
-) -> None:
+def transfer_receipt_record_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
     _require_own(actor, measure, _("Recording a transfer receipt"))
     if measure.type != MeasureType.TRANSFER:
         raise GateRefused(_("Only transfers have receipts."))
     if measure.receipt_on is not None:
         raise GateRefused(_("The receipt was recorded on %(d)s.") % {"d": measure.receipt_on})
-    if receipt_on < measure.taken_on or not receipt_ref.strip():
+
+
+@service
+def transfer_receipt_record(
+    *, actor: Actor, measure: Measure, receipt_on: dt.date, receipt_ref: str, now: dt.datetime
+) -> None:
+    transfer_receipt_record_gate(actor=actor, measure=measure, on=receipt_on)
+    locked = measure_lock(measure)
+    transfer_receipt_record_gate(actor=actor, measure=locked, on=receipt_on)
+    if receipt_on < locked.taken_on or not receipt_ref.strip():
         raise InvalidInput(FieldError("receipt_ref", _("the receipt's reference, dated not before the transfer")))
-    Measure.objects.filter(pk=measure.pk).update(receipt_on=receipt_on, receipt_ref=receipt_ref)
+    n = Measure.objects.filter(pk=locked.pk, receipt_on__isnull=True).update(
+        receipt_on=receipt_on, receipt_ref=receipt_ref
+    )
+    if n != 1:
+        raise Conflict(_("The receipt was recorded meanwhile."))
     measure.receipt_on, measure.receipt_ref = receipt_on, receipt_ref
     audit_record(actor=actor, action="measure.receipt", obj=measure, now=now, detail={"ref": receipt_ref})
 
 
 @service
 def account_closures_report(
-    *, actor: Any, measure: Measure, closed: list[str], refused: dict[str, str], on: dt.date, now: dt.datetime
+    *, actor: Actor, measure: Measure, closed: list[str], refused: dict[str, str], on: dt.date, now: dt.datetime
 ) -> int:
-    """The platform reports which accounts of an order it closed (and which it refused, with why)."""
+    """The platform reports which accounts of an order it closed (and which it refused, with why).
+
+    An account reported closed stays closed: reporting it again is refused, so a report sent twice (or by
+    two of the platform's clients at once) counts its accounts once.
+    """
     require_role(actor, Role.PLATFORM, doing=_("Reporting account closures"))
+    platform_id = getattr(actor, "platform_id", None)
     if (
         measure.type != MeasureType.ACCOUNT_CLOSURE_ORDER
         or measure.addressee_id is None
-        or actor.platform_id != measure.addressee_id
+        or platform_id != measure.addressee_id
     ):
-        from docket.core.errors import NotFound
-
         raise NotFound(_("No such order addressed to you."))
-    if on < measure.taken_on:
+    locked = measure_lock(measure)
+    if on < locked.taken_on:
         raise InvalidInput(FieldError("on", _("cannot precede the order")))
-    targets = {t.subject.identifier: t for t in measure.targets.select_related("subject")}
+    targets = {t.subject.identifier: t for t in locked.targets.select_related("subject")}
     unknown = [i for i in [*closed, *refused] if i not in targets]
     if unknown:
         raise InvalidInput([FieldError("accounts", _("%(a)s is not in this order") % {"a": a}) for a in unknown[:50]])
+    both = sorted(set(closed) & set(refused))
+    if both:
+        raise InvalidInput(FieldError("accounts", _("reported both closed and refused: %(a)s") % {"a": both[0]}))
+    again = [i for i in [*closed, *refused] if targets[i].status == TargetStatus.DONE]
+    if again:
+        raise GateRefused(
+            _("%(n)d of these accounts were reported closed already (%(a)s).") % {"n": len(again), "a": again[0]}
+        )
     for ident in closed:
         t = targets[ident]
         t.status, t.done_on, t.note = TargetStatus.DONE, on, ""
     for ident, why in refused.items():
         t = targets[ident]
         t.status, t.done_on, t.note = TargetStatus.REFUSED, on, why[:300]
+    cells_turn()
+    cells_remove([locked.id])
     MeasureTarget.objects.bulk_update(
         [targets[i] for i in [*closed, *refused]], ["status", "done_on", "note"], batch_size=2000
     )
-    count = measure.targets.filter(status=TargetStatus.DONE).count()
-    cells_remove([measure.id])
-    Measure.objects.filter(pk=measure.pk).update(quantity=count)
-    cells_add([measure.id])
+    count = locked.targets.filter(status=TargetStatus.DONE).count()
+    Measure.objects.filter(pk=locked.pk).update(quantity=count)
+    cells_add([locked.id])
     measure.quantity = count
     audit_record(
         actor=actor,
@@ -313,10 +465,14 @@ def account_closures_report(
     return count
 
 
+def measure_correct_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
+    require_role(actor, Role.OFFICE_HEAD, office=measure.office, obj=measure, doing=_("Correcting a measure"))
+
+
 @service
 def measure_correct(
     *,
-    actor: Any,
+    actor: Actor,
     measure: Measure,
     reason: str,
     now: dt.datetime,
@@ -325,13 +481,17 @@ def measure_correct(
     subjects: list[Subject] | None = None,
     campaigns: list[Campaign] | None = None,
 ) -> Measure:
-    """Correct a recorded measure (its date, count, targets or campaign tags); the figures follow at once."""
-    require_role(actor, Role.OFFICE_HEAD, office=measure.office, doing=_("Correcting a measure"))
-    spec = SPECS[measure.type]
+    """Correct a recorded measure (its date, count, targets or campaign tags); the figures follow at once.
+
+    Corrections queue on the measure's row lock: each one starts from what the one before it left.
+    """
+    measure_correct_gate(actor=actor, measure=measure, on=taken_on or measure.taken_on)
+    locked = measure_lock(measure)
+    spec = SPECS[locked.type]
     errors = []
     if not reason.strip():
         errors.append(FieldError("reason", _("a correction states its reason")))
-    if taken_on is not None and taken_on > local_date(now, measure.office.time_zone):
+    if taken_on is not None and taken_on > local_date(now, locked.office.time_zone):
         errors.append(FieldError("taken_on", _("%(d)s is in the future") % {"d": taken_on}))
     if quantity is not None and quantity < 0:
         errors.append(FieldError("quantity", _("a quantity is not negative")))
@@ -339,33 +499,35 @@ def measure_correct(
         if len(subjects) < spec.min_subjects:
             errors.append(FieldError("subjects", _("aim the measure at at least one subject")))
         errors += [
-            FieldError("subjects", _("a %(t)s cannot be aimed at a %(k)s") % {"t": measure.type, "k": s.kind})
+            FieldError("subjects", _("a %(t)s cannot be aimed at a %(k)s") % {"t": locked.type, "k": s.kind})
             for s in subjects
             if s.kind not in spec.kinds
         ]
     if errors:
         raise InvalidInput(errors)
     before = {
-        "taken_on": measure.taken_on,
-        "quantity": measure.quantity,
-        "subjects": sorted(measure.targets.values_list("subject_id", flat=True)),
-        "campaigns": sorted(measure.campaigns.values_list("id", flat=True)),
+        "taken_on": locked.taken_on,
+        "quantity": locked.quantity,
+        "subjects": sorted(locked.targets.values_list("subject_id", flat=True)),
+        "campaigns": sorted(locked.campaigns.values_list("id", flat=True)),
     }
-    cells_remove([measure.id])
+    cells_turn()
+    cells_remove([locked.id])
     if taken_on is not None:
-        measure.taken_on = taken_on
+        locked.taken_on = taken_on
     if quantity is not None:
-        measure.quantity = quantity
-    measure.save(update_fields=["taken_on", "quantity"])
+        locked.quantity = quantity
+    locked.save(update_fields=["taken_on", "quantity"])
     if subjects is not None:
-        measure.targets.exclude(subject__in=subjects).delete()
-        have = set(measure.targets.values_list("subject_id", flat=True))
+        locked.targets.exclude(subject__in=subjects).delete()
+        have = set(locked.targets.values_list("subject_id", flat=True))
         MeasureTarget.objects.bulk_create(
-            [MeasureTarget(measure=measure, subject=s) for s in subjects if s.pk not in have], batch_size=2000
+            [MeasureTarget(measure=locked, subject=s) for s in subjects if s.pk not in have], batch_size=2000
         )
     if campaigns is not None:
-        measure.campaigns.set(campaigns)
-    cells_add([measure.id])
+        locked.campaigns.set(campaigns)
+    cells_add([locked.id])
+    measure.taken_on, measure.quantity = locked.taken_on, locked.quantity
     audit_record(
         actor=actor,
         action="measure.correct",
@@ -374,28 +536,36 @@ def measure_correct(
         detail={
             "reason": reason,
             "before": before,
-            "after": {"taken_on": measure.taken_on, "quantity": measure.quantity},
+            "after": {"taken_on": locked.taken_on, "quantity": locked.quantity},
         },
     )
     return measure
 
 
-@service
-def measure_delete(*, actor: Any, measure: Measure, reason: str, now: dt.datetime) -> None:
-    """Delete a measure recorded in error. One a decision imposed, or one already paid, stays."""
-    require_role(actor, Role.OFFICE_HEAD, office=measure.office, doing=_("Deleting a measure"))
-    if not reason.strip():
-        raise InvalidInput(FieldError("reason", _("a deletion states its reason")))
+def measure_delete_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
+    require_role(actor, Role.OFFICE_HEAD, office=measure.office, obj=measure, doing=_("Deleting a measure"))
     if measure.case_id is not None and measure.type != MeasureType.TRANSFER:
         raise GateRefused(_("A measure imposed by a decision changes only with the decision."))
     if measure.payments.exists():
         raise GateRefused(_("Payments were recorded against this measure."))
-    cells_remove([measure.id])
-    detail = {"reason": reason, "type": measure.type, "taken_on": measure.taken_on, "office": measure.office.code}
-    pk = measure.pk
-    measure.targets.all().delete()
-    measure.campaigns.clear()
-    measure.delete()
+
+
+@service
+def measure_delete(*, actor: Actor, measure: Measure, reason: str, now: dt.datetime) -> None:
+    """Delete a measure recorded in error. One a decision imposed, or one already paid, stays."""
+    measure_delete_gate(actor=actor, measure=measure, on=measure.taken_on)
+    if not reason.strip():
+        raise InvalidInput(FieldError("reason", _("a deletion states its reason")))
+    # Payments lock the measure before they are written, so none can slip in between this check and the delete.
+    locked = measure_lock(measure)
+    measure_delete_gate(actor=actor, measure=locked, on=locked.taken_on)
+    cells_turn()
+    cells_remove([locked.id])
+    detail = {"reason": reason, "type": locked.type, "taken_on": locked.taken_on, "office": locked.office.code}
+    pk = locked.pk
+    locked.targets.all().delete()
+    locked.campaigns.clear()
+    locked.delete()
     audit_record(
         actor=actor, action="measure.delete", object_type="measures.measure", object_id=pk, now=now, detail=detail
     )

@@ -1,22 +1,31 @@
-"""Transfers (移送) of a clue or case: a `transfer` measure, and a clue for a receiving office."""
+"""Transfers (移送) of a clue or case: a `transfer` measure, and a clue for a receiving office.
+
+Measures sit above clues: a clue's transfer closes the clue (``clues.services.clue_close``), records the
+transfer measure (``measure_create``) and opens the receiving office's clue (``clue_create``), each written by
+its owner, in the service's one transaction.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from docket.audit.services import audit_record
-from docket.clues.models import Clue, Source
+from docket.audit.services import audit_record, service
+from docket.campaigns.models import Campaign
+from docket.clues.models import Clue, ClueStatus, Source
+from docket.clues.services import clue_close, clue_create, clue_lock, clue_require_open
 from docket.core.errors import FieldError, InvalidInput
-from docket.core.numbering import next_number
-from docket.measures.models import Measure, MeasureTarget
-from docket.measures.types import Authority, MeasureType
+from docket.core.vocabulary import MeasureType
+from docket.measures.models import Measure
+from docket.measures.services import measure_create
+from docket.measures.types import Authority
+from docket.officers.actors import Actor
+from docket.officers.models import Role
+from docket.officers.permissions import require_role
 from docket.offices.models import Office
-from docket.reports.aggregates import cells_add
 from docket.subjects.models import Subject
-from docket.workdays.clocks import default_profile
 
 if TYPE_CHECKING:
     from docket.cases.models import Case
@@ -40,7 +49,7 @@ def transfer_create(
     office: Office,
     *,
     on: dt.date,
-    actor: Any,
+    actor: Actor,
     now: dt.datetime,
     subjects: list[Subject],
     reason: str,
@@ -48,42 +57,84 @@ def transfer_create(
     clue: Clue | None = None,
     authority: str = "",
     to_office: Office | None = None,
+    campaigns: list[Campaign] | None = None,
 ) -> Measure:
-    """Record the transfer; called inside the clue's or case's own service transaction."""
-    measure = Measure.objects.create(
-        office=office,
-        type=MeasureType.TRANSFER,
-        taken_on=on,
-        case=case,
-        clue=clue,
-        authority=authority,
-        to_office=to_office,
-        details={"reason": reason},
-        created_by=actor,
-        created_at=now,
-    )
-    MeasureTarget.objects.bulk_create([MeasureTarget(measure=measure, subject=s) for s in subjects])
+    """Record the transfer; called inside the clue's or case's own service transaction.
+
+    ``campaigns`` tag the transfer measure (the clue's or case's campaigns): they are written before the
+    aggregate cells, so a campaign's figures count the transfer.
+    """
     if to_office is not None:
-        # The receiving office gets a clue of its own to check; the sender keeps the transfer measure.
-        Office.objects.select_for_update().filter(pk=to_office.pk).first()
-        received = Clue.objects.create(
-            office=to_office,
-            ref=next_number(Clue, "ref", f"XS-{to_office.code}-{on.year}-"),
+        # The receiving office gets a clue of its own to check; the sender keeps the transfer measure. Its
+        # number is taken before the measure's audit entry: the audit head is the last lock of a service.
+        clue_create(
+            to_office,
             source=Source.TRANSFER,
             received_on=on,
             summary=reason,
-            profile=default_profile(),
+            subjects=subjects,
             origin_case=case,
             origin_clue=clue,
-            created_at=now,
+            now=now,
         )
-        received.subjects.set(subjects)
-    cells_add([measure.id])
+    return measure_create(
+        office,
+        type=MeasureType.TRANSFER,
+        taken_on=on,
+        subjects=subjects,
+        actor=actor,
+        now=now,
+        case=case,
+        clue=clue,
+        campaigns=campaigns,
+        authority=authority,
+        to_office=to_office,
+        details={"reason": reason},
+        audit={"authority": authority, "to_office": to_office.code if to_office else ""},
+    )
+
+
+def clue_transfer_gate(*, actor: Actor, clue: Clue, on: dt.date) -> None:
+    """The head of the clue's office transfers an open clue."""
+    require_role(actor, Role.OFFICE_HEAD, office=clue.office, obj=clue, doing=_("Transferring a clue"))
+    clue_require_open(clue)
+
+
+@service
+def clue_transfer(
+    *,
+    actor: Actor,
+    clue: Clue,
+    reason: str,
+    on: dt.date,
+    now: dt.datetime,
+    to_office: Office | None = None,
+    authority: str = "",
+) -> Measure:
+    """Transfer the clue (移送) to the competent office or another authority."""
+    clue_transfer_gate(actor=actor, clue=clue, on=on)
+    locked = clue_lock(clue)
+    clue_transfer_gate(actor=actor, clue=locked, on=on)
+    transfer_check_destination(locked.office, to_office, authority, reason)
+    clue_close(locked, ClueStatus.TRANSFERRED, on, reason)
+    measure = transfer_create(
+        locked.office,
+        on=on,
+        actor=actor,
+        now=now,
+        clue=locked,
+        authority=authority,
+        to_office=to_office,
+        subjects=list(locked.subjects.all()),
+        campaigns=list(locked.campaigns.all()),
+        reason=reason,
+    )
+    clue.refresh_from_db()
     audit_record(
         actor=actor,
-        action="measure.record",
-        obj=measure,
+        action="clue.transfer",
+        obj=clue,
         now=now,
-        detail={"type": "transfer", "authority": authority, "to_office": to_office.code if to_office else ""},
+        detail={"authority": authority, "to_office": to_office.code if to_office else ""},
     )
     return measure

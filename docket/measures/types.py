@@ -5,25 +5,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from docket.subjects.models import Kind
-
-
-class MeasureType(models.TextChoices):
-    INTERVIEW = "interview", _("Regulatory interview")
-    WARNING = "warning", _("Warning")
-    FINE = "fine", _("Fine")
-    CONFISCATION = "confiscation", _("Confiscation of illegal gains")
-    RECTIFICATION_ORDER = "rectification_order", _("Order to rectify within a time limit")
-    SUSPENSION = "suspension", _("Suspension of functions or updates")
-    APP_REMOVAL = "app_removal", _("Removal of an app from stores")
-    MINI_PROGRAM_SHUTDOWN = "mini_program_shutdown", _("Shutdown of a mini program")
-    LICENCE_CANCELLATION = "licence_cancellation", _("Cancellation of a licence or filing")
-    WEBSITE_CLOSURE = "website_closure", _("Closure of a website")
-    ACCOUNT_CLOSURE_ORDER = "account_closure_order", _("Order to a platform to close accounts")
-    RESPONSIBLE_PERSON = "responsible_person", _("Dealing with responsible persons")
-    PUBLIC_NOTICE = "public_notice", _("Public notice")
-    TRANSFER = "transfer", _("Transfer of a clue or case")
-
+from docket.core.vocabulary import Kind
+from docket.core.vocabulary import MeasureType as MeasureType
 
 ALL_KINDS = frozenset(Kind.values)
 NOT_PERSON = ALL_KINDS - {Kind.RESPONSIBLE_PERSON}

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
@@ -7,18 +8,47 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from docket.audit.services import audit_record
-from docket.core.admin import actor_of, is_officer
-from docket.core.admin_config import ConfigInline, is_administrator
-from docket.officers.models import Officer, OfficerRole
+from docket.core.admin import Step, actor_of, is_officer, step_actions
+from docket.core.admin_config import is_administrator
+from docket.officers.models import Officer, OfficerRole, Role
+from docket.officers.services import officer_role_grant, officer_role_revoke
 
 
-class RoleInline(ConfigInline):
+class RoleInline(admin.TabularInline[OfficerRole, Officer]):
+    """Roles shown, never edited in place: they change through the grant and revoke actions (audited, and
+    refused to an administrator acting on themselves)."""
+
     model = OfficerRole
-    extra = 1
+    extra = 0
+    can_delete = False
+    fields = ("role",)
+    readonly_fields = ("role",)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_officer(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+
+
+STEPS = [
+    Step("role_grant", _("Grant a role"), RoleForm, officer_role_grant, "officer"),
+    Step("role_revoke", _("Revoke a role"), RoleForm, officer_role_revoke, "officer"),
+]
 
 
 @admin.register(Officer)
-class OfficerAdmin(UserAdmin):
+class OfficerAdmin(UserAdmin[Officer]):
     """Administrators manage the officers of their own subtree; every officer may look them up."""
 
     list_display = ("username", "display_name", "office", "certificate_number", "certificate_valid_until", "is_active")
@@ -26,6 +56,7 @@ class OfficerAdmin(UserAdmin):
     search_fields = ("username", "display_name", "certificate_number")
     raw_id_fields = ("office", "platform")
     inlines = [RoleInline]
+    actions = step_actions(STEPS)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Officer"), {"fields": ("display_name", "email", "office", "platform", "is_active", "is_staff")}),
@@ -54,7 +85,7 @@ class OfficerAdmin(UserAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request: HttpRequest, obj: Officer, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Officer, form: Any, change: bool) -> None:  # noqa: FBT001
         office = actor_of(request).office
         if obj.office is None or office is None or not office.contains(obj.office):
             from django.core.exceptions import PermissionDenied
@@ -67,16 +98,6 @@ class OfficerAdmin(UserAdmin):
             obj=obj,
             detail={"fields": sorted(f for f in form.changed_data if "password" not in f)},
         )
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if any(f.has_changed() for f in formsets):
-            audit_record(
-                actor=request.user,
-                action="officer.roles",
-                obj=form.instance,
-                detail={"roles": sorted(form.instance.roles.values_list("role", flat=True))},
-            )
 
 
 # Roles (DESIGN §1) take the place of Django's groups and model permissions.

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     STATISTICIAN = "statistician", _("Statistician")
     ADMINISTRATOR = "administrator", _("Administrator")
     PLATFORM = "platform", _("Platform (API client)")
+    # Sees natural persons' identity numbers in full (each view audited); everyone else sees them masked.
+    PERSONAL_DATA = "personal_data", _("Personal data reader")
 
 
 CASE_READERS = CASE_READER_ROLES
@@ -49,7 +51,7 @@ class Officer(AbstractUser):
         related_name="+",
     )
 
-    objects = OfficerManager()  # type: ignore[assignment,misc]
+    objects = OfficerManager()  # type: ignore[assignment,misc,unused-ignore]
     # Every officer may see the officers of their own subtree (to assign, to review).
     readers: frozenset[str] = frozenset()
 

@@ -35,6 +35,10 @@ class Office(models.Model):
         verbose_name_plural = _("offices")
         ordering = ["path"]
         constraints = [
+            # One tree: the scoping path reads "the root's jurisdiction" as "everything" (no filter at all).
+            models.UniqueConstraint(
+                fields=["level"], condition=models.Q(parent__isnull=True), name="office_single_root"
+            ),
             models.CheckConstraint(
                 name="office_root_is_national",
                 condition=(models.Q(parent__isnull=True) & models.Q(level="national"))
@@ -55,3 +59,26 @@ class Office(models.Model):
     def ancestors(self) -> models.QuerySet["Office"]:
         codes = [c for c in self.path.strip("/").split("/") if c]
         return Office.objects.filter(code__in=codes[:-1]).order_by("path")
+
+
+class OfficeCounter(models.Model):
+    """The running number of one series (clue refs, case refs, a kind of document) of an office in a year.
+
+    Taking a number locks this row (``offices.numbering.next_number``), so simultaneous decisions of one
+    office queue here and get consecutive numbers instead of colliding on the unique reference.
+    """
+
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+")
+    series = models.CharField(_("series"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number taken"), default=0)
+
+    class Meta:
+        verbose_name = _("office counter")
+        verbose_name_plural = _("office counters")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "series", "year"], name="office_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.series} {self.year}: {self.last}"

@@ -38,12 +38,16 @@ class ScopedQuerySet(models.QuerySet[M]):
         readers = getattr(self.model, "readers", CASE_READER_ROLES)
         if office is None or (readers and not actor.has_role(*readers)):
             return self.none()
-        field = getattr(self.model, "jurisdiction_field", "office")
-        return self.filter(**{f"{field}__path__startswith": office.path})
+        return self.within(office)
 
     def within(self, office: Office) -> ScopedQuerySet[M]:
         """Objects of an office's subtree, for aggregate readers that act for an office."""
         field = getattr(self.model, "jurisdiction_field", "office")
+        if office.parent_id is None:
+            # The root's subtree is the whole tree (one root: the office_single_root constraint), so its lists
+            # need no join to the offices: a national list of a million cases counts from one index. Objects of
+            # no office (a platform's API client) still belong to no jurisdiction.
+            return self.filter(**{f"{field}__isnull": False})
         return self.filter(**{f"{field}__path__startswith": office.path})
 
 

@@ -1,10 +1,11 @@
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
-from docket.core.errors import FieldError, InvalidInput
+from docket.core.bulk import lock_tables
+from docket.core.errors import Conflict, Denied, FieldError, InvalidInput
 from docket.officers.models import Role
 from docket.officers.permissions import require_role
 from docket.offices.cn import cn_division_tree
@@ -31,6 +32,10 @@ def office_create(
     """Add an office under ``parent``. ``system`` is for set-up commands that act for nobody."""
     if not system:
         require_role(actor, Role.ADMINISTRATOR, doing=_("Creating offices"))
+        # The tree is public, so an office outside one's own subtree is refused, not hidden.
+        own = getattr(actor, "office", None)
+        if parent is not None and (own is None or not own.contains(parent)):
+            raise Denied(_("Offices are created within your own office's jurisdiction."))
     errors = []
     if not code.isdigit() or len(code) != 6:
         errors.append(FieldError("code", _("a division code is six digits")))
@@ -42,9 +47,14 @@ def office_create(
         errors.append(FieldError("code", _("an office with code %(code)s exists") % {"code": code}))
     if errors:
         raise InvalidInput(errors)
-    office = Office.objects.create(
-        code=code, name=name, name_en=name_en, level=level, parent=parent, path=_path(parent, code)
-    )
+    try:
+        # The code's unique constraint decides between two creations of one office at once.
+        with transaction.atomic():
+            office = Office.objects.create(
+                code=code, name=name, name_en=name_en, level=level, parent=parent, path=_path(parent, code)
+            )
+    except IntegrityError:
+        raise Conflict(_("An office with code %(code)s was created meanwhile.") % {"code": code}) from None
     audit_record(actor=actor, action="office.create", obj=office, detail={"code": code, "name": name})
     return office
 
@@ -53,6 +63,8 @@ def offices_load_cn(*, actor: Any = None, progress: Any = None) -> dict[str, int
     """Load China's division tree as the office tree. Idempotent: a second run changes nothing."""
     created = updated = 0
     with transaction.atomic():
+        # Two loads at once queue here (readers go on): the second finds the tree the first made.
+        lock_tables([Office])
         existing = {o.code: o for o in Office.objects.all()}
         national = existing.get(NATIONAL_CODE)
         if national is None:

@@ -5,12 +5,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from docket.core.admin_config import ConfigAdmin, ConfigInline
+from docket.core.vocabulary import Kind
 from docket.measures.types import SPECS
 from docket.reports.models import Metric, MetricSet
-from docket.subjects.models import Kind
 
 
-class MetricForm(forms.ModelForm):
+class MetricForm(forms.ModelForm[Metric]):
     """Administrators define next year's figures here; only known measure types and subject kinds pass."""
 
     class Meta:

@@ -1,28 +1,39 @@
-"""Aggregate cells kept exact as measures change.
+"""Aggregate cells kept exact as measures change, and the one counting rule that turns measures into figures.
+
+**The counting rule** (``contributions``): a measure counts at the subjects it is aimed at (its targets; an
+order without targets, at the subject it is addressed to). For each kind of those subjects, and for "any kind"
+(``ANY``, always), it adds one event, its quantity once, and its subjects of that kind. ``CELLS_SQL`` states
+the same rule for bulk loads (the measures import and ``docket aggregates rebuild``); a test builds the cells
+both ways and compares them byte for byte. ``reports.queries`` counts the records no cell covers with
+``contributions`` too, and ``measures.filtersets.aimed_at_kinds`` selects the measures a figure of some kinds
+counts (the report's drill-down lists), by the same rule.
 
 Every service that creates, changes or deletes a measure calls ``cells_add`` / ``cells_remove`` for it in
 its own transaction. A measure contributes to the cells of every office above it (and its own) that keeps
-cells, for "all campaigns" and each campaign it is tagged with, and for each kind of subject it is aimed at
-as well as for "any kind". Counters add and subtract; a subject leaves a cell's bitmap only when no other
-measure of that cell still aims at it.
+cells, for "all campaigns" and each campaign it is tagged with. Counters add and subtract; a subject leaves a
+cell's bitmap only when no other measure of that cell still aims at it.
 
-Cells are kept where counting the records would be slow: month and year cells for the national and
-provincial offices, year cells for city offices. A county's jurisdiction, or a city's single months, hold
-few enough records to count directly (``reports.queries`` does), and leaving those cells out is what keeps
-a bulk import from writing several cells for every measure it loads.
+Which cells an office keeps (``CELL_GRAINS``) was decided by measurement (bench/report.py): day, month and
+year cells for the national and provincial offices, so that any period is a few dozen cells (the days of the
+partial months at its ends, whole months, whole years); month and year cells for city offices, whose partial
+months hold few enough records to count in one query; none for counties, whose records are counted directly.
 """
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+from django.db import connection
 from pyroaring import BitMap
 
 from docket.core.bulk import bulk_insert, bulk_update
+from docket.core.columnar import duck, register
 from docket.core.dates import next_month
 from docket.measures.models import Measure, MeasureTarget
 from docket.offices.models import Level, Office
@@ -41,16 +52,125 @@ CELL_COLUMNS = (
     "subjects",
     "distinct",
 )
-# scope office id, grain ("M"/"Y"), period start, campaign id (0 = all), type, kind
+# scope office id, grain ("D"/"M"/"Y"), period start, campaign id (0 = all), type, kind
 Key = tuple[int, str, dt.date, int, str, str]
 # The grains of cell each level of office keeps.
 CELL_GRAINS: dict[str, tuple[str, ...]] = {
-    Level.NATIONAL: (Grain.MONTH, Grain.YEAR),
-    Level.PROVINCE: (Grain.MONTH, Grain.YEAR),
-    Level.CITY: (Grain.YEAR,),
+    Level.NATIONAL: (Grain.DAY, Grain.MONTH, Grain.YEAR),
+    Level.PROVINCE: (Grain.DAY, Grain.MONTH, Grain.YEAR),
+    Level.CITY: (Grain.MONTH, Grain.YEAR),
 }
 # An office that keeps cells, with the grains it keeps.
 Scope = tuple[int, tuple[str, ...]]
+# A subject a measure is aimed at: (subject id, its kind).
+Aimed = tuple[int, str]
+
+
+def period_start(grain: str, day: dt.date) -> dt.date:
+    if grain == Grain.YEAR:
+        return day.replace(month=1, day=1)
+    if grain == Grain.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def period_end(grain: str, start: dt.date) -> dt.date:
+    """The day after the period a cell starting on ``start`` covers."""
+    if grain == Grain.YEAR:
+        return start.replace(year=start.year + 1)
+    if grain == Grain.MONTH:
+        return next_month(start)
+    return start + dt.timedelta(days=1)
+
+
+def contributions(targets: Iterable[Aimed], addressee: Aimed | None) -> dict[str, set[int]]:
+    """THE counting rule: the subject kinds one measure counts under, each with its subjects of that kind.
+
+    The measure adds one event and its quantity once to each kind returned (``ANY`` always, even for a
+    measure aimed at nobody Docket knows), and the returned subjects to that kind's distinct subjects.
+    """
+    aimed = list(targets) or ([addressee] if addressee is not None and addressee[0] is not None else [])
+    kinds: dict[str, set[int]] = {ANY: set()}
+    for sid, kind in aimed:
+        kinds.setdefault(kind, set()).add(sid)
+        kinds[ANY].add(sid)
+    return kinds
+
+
+# The same rule in SQL, for bulk loads, over three DuckDB relations the caller names:
+#   measures (id, office_id, taken_on DATE, type, quantity, addressee_id, addressee_kind),
+#   targets (measure_id, subject_id, kind), campaigns (measure_id, campaign_id),
+# and table ``sc`` (office_id, scope_id, grain): the cells each office's measures go to.
+CELLS_SQL = """
+CREATE TEMP TABLE _m AS {measures};
+CREATE TEMP TABLE _t AS {targets};
+CREATE TEMP TABLE _c AS {campaigns};
+CREATE TEMP TABLE _aimed AS  -- the subjects a measure counts at: its targets, or its addressee when it has none
+    SELECT measure_id, subject_id, kind FROM _t
+    UNION ALL
+    SELECT id, addressee_id, addressee_kind FROM _m
+    WHERE addressee_id IS NOT NULL AND id NOT IN (SELECT measure_id FROM _t);
+-- The kinds a measure counts under ("any kind" always, with no subject when it is aimed at nobody), each with
+-- its subjects. "first" marks one row per (measure, kind), which counts the event and the quantity once.
+CREATE TEMP TABLE _subjects AS
+    SELECT measure_id, kind, subject_id,
+        row_number() OVER (PARTITION BY measure_id, kind ORDER BY subject_id) = 1 AS first
+    FROM (SELECT measure_id, kind, subject_id FROM _aimed UNION SELECT measure_id, '*', subject_id FROM _aimed)
+    UNION ALL
+    SELECT id, '*', NULL, true FROM _m WHERE id NOT IN (SELECT measure_id FROM _aimed);
+CREATE TEMP TABLE _cg AS
+    SELECT row_number() OVER (ORDER BY scope_id, grain, start, campaign, type, kind) - 1 AS g, *
+    FROM (
+        SELECT sc.scope_id, sc.grain,
+            CASE sc.grain WHEN 'D' THEN m.taken_on WHEN 'M' THEN CAST(date_trunc('month', m.taken_on) AS DATE)
+                ELSE CAST(date_trunc('year', m.taken_on) AS DATE) END AS start,
+            c.campaign, m.type, s.kind,
+            count(*) FILTER (WHERE s.first) AS events,
+            coalesce(sum(m.quantity) FILTER (WHERE s.first), 0) AS quantity,
+            list(s.subject_id) FILTER (WHERE s.subject_id IS NOT NULL) AS sids  -- the bitmap drops repeats
+        FROM _m m JOIN sc ON sc.office_id = m.office_id
+        JOIN (SELECT id AS measure_id, 0 AS campaign FROM _m
+              UNION ALL SELECT measure_id, campaign_id FROM _c) c ON c.measure_id = m.id
+        JOIN _subjects s ON s.measure_id = m.id
+        GROUP BY ALL
+    )
+    ORDER BY g;
+"""
+# The subjects of every cell, flat and in cell order (the table's insertion order).
+CELL_MEMBERS_SQL = "SELECT g, CAST(unnest(sids) AS UINTEGER) AS sid FROM _cg"
+
+
+def cells_from_duckdb(
+    con: duckdb.DuckDBPyConnection, *, measures: str, targets: str, campaigns: str
+) -> dict[Key, tuple[int, int, BitMap]]:
+    """Every cell's (events, quantity, subjects) for the measures of the given DuckDB queries (``CELLS_SQL``)."""
+    for table in ("sc", "_m", "_t", "_c", "_aimed", "_subjects", "_cg"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"CREATE TEMP TABLE _offices AS SELECT DISTINCT office_id FROM ({measures})")  # noqa: S608
+    office_ids = [r[0] for r in con.execute("SELECT office_id FROM _offices").fetchall()]
+    con.execute("DROP TABLE _offices")
+    paths: dict[int, str] = {}
+    for i in range(0, len(office_ids), 900):
+        paths.update(Office.objects.filter(id__in=office_ids[i : i + 900]).values_list("id", "path"))
+    scopes = scopes_of(paths.values())
+    rows = [(o, scope, g) for o, path in paths.items() for scope, grains in scopes[path] for g in grains]
+    register(con, "sc", {"office_id": "BIGINT", "scope_id": "BIGINT", "grain": "VARCHAR"}, rows)
+    con.execute(CELLS_SQL.format(measures=measures, targets=targets, campaigns=campaigns))
+    groups = con.execute(
+        "SELECT scope_id, grain, start, campaign, type, kind, events, quantity FROM _cg ORDER BY g"
+    ).fetchall()
+    # The subjects of every cell, flat and in cell order: one transfer, then one slice per bitmap.
+    members = con.execute(CELL_MEMBERS_SQL).fetchnumpy()
+    if len(members["g"]) > 1 and (members["g"][1:] < members["g"][:-1]).any():
+        order = members["g"].argsort(kind="stable")
+        members = {"g": members["g"][order], "sid": members["sid"][order]}
+    bounds = members["g"].searchsorted(range(len(groups) + 1)) if groups else []
+    sids = members["sid"]
+    out: dict[Key, tuple[int, int, BitMap]] = {}
+    for i, (scope, grain, start, campaign, mtype, kind, events, quantity) in enumerate(groups):
+        bitmap = BitMap(array.array("I", sids[bounds[i] : bounds[i + 1]].tobytes()))
+        out[(int(scope), grain, start, int(campaign), mtype, kind)] = (int(events), int(quantity or 0), bitmap)
+    return out
 
 
 @dataclass
@@ -70,7 +190,10 @@ class Fact:
     type: str
     quantity: int
     campaigns: tuple[int, ...]
-    subjects: tuple[tuple[int, str], ...]
+    # The measure's targets (``contributions`` falls back to the addressee when there are none).
+    subjects: tuple[Aimed, ...]
+    day: dt.date | None = None
+    addressee: Aimed | None = None
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
@@ -95,7 +218,7 @@ def scopes_of(paths: Iterable[str]) -> dict[str, tuple[Scope, ...]]:
 
 def facts(measure_ids: Iterable[int]) -> list[Fact]:
     ids = sorted(set(measure_ids))
-    targets: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    targets: dict[int, list[Aimed]] = defaultdict(list)
     tags: dict[int, list[int]] = defaultdict(list)
     rows = []
     through = Measure.campaigns.through
@@ -112,36 +235,31 @@ def facts(measure_ids: Iterable[int]) -> list[Fact]:
         for mid, cid in through.objects.filter(measure_id__in=chunk).values_list("measure_id", "campaign_id"):
             tags[mid].append(cid)
     scopes = scopes_of(r[1] for r in rows)
-    out = []
-    for mid, path, taken_on, mtype, quantity, addressee, addressee_kind in rows:
-        subjects = targets.get(mid) or ([(addressee, addressee_kind)] if addressee else [])
-        out.append(
-            Fact(
-                id=mid,
-                scopes=scopes[path],
-                month=taken_on.replace(day=1),
-                type=mtype,
-                quantity=quantity or 0,
-                campaigns=tuple(tags.get(mid, ())),
-                subjects=tuple(subjects),
-            )
+    return [
+        Fact(
+            id=mid,
+            scopes=scopes[path],
+            month=taken_on.replace(day=1),
+            type=mtype,
+            quantity=quantity or 0,
+            campaigns=tuple(tags.get(mid, ())),
+            subjects=tuple(targets.get(mid, ())),
+            day=taken_on,
+            addressee=(addressee, addressee_kind) if addressee else None,
         )
-    return out
+        for mid, path, taken_on, mtype, quantity, addressee, addressee_kind in rows
+    ]
 
 
 def deltas(items: Iterable[Fact]) -> dict[Key, Delta]:
     out: dict[Key, Delta] = defaultdict(Delta)
     for f in items:
-        kinds: dict[str, set[int]] = defaultdict(set)
-        for sid, kind in f.subjects:
-            kinds[kind].add(sid)
-            kinds[ANY].add(sid)
-        kinds.setdefault(ANY, set())
-        year = f.month.replace(month=1)
+        if f.day is None:
+            raise ValueError("a fact without its day cannot update day cells: read it with facts()")
+        kinds = contributions(f.subjects, f.addressee)
         for scope, grains in f.scopes:
-            for grain, start in ((Grain.MONTH, f.month), (Grain.YEAR, year)):
-                if grain not in grains:
-                    continue
+            for grain in grains:
+                start = period_start(grain, f.day)
                 for campaign in (0, *f.campaigns):
                     for kind, sids in kinds.items():
                         d = out[(scope, grain, start, campaign, f.type, kind)]
@@ -172,13 +290,25 @@ def _locked_cells(keys: Iterable[Key]) -> dict[Key, Cell]:
 
 
 def cells_add_facts(items: Iterable[Fact]) -> None:
-    """Add contributions already known in memory (bulk writers that have just inserted the rows)."""
-    _apply(deltas(items), +1, set())
+    """Add the contributions of measures a bulk writer has just inserted.
+
+    Only the measures' ids are taken from ``items``: what they count is read back from the rows written, by
+    the one rule, so a bulk writer cannot count differently from the services.
+    """
+    cells_add([f.id for f in items])
+
+
+# Above this many measures one DuckDB pass (``CELLS_SQL``) is faster than the rule applied in Python.
+BULK = 2000
 
 
 def cells_add(measure_ids: Iterable[int]) -> None:
     """Add measures' contributions. Call after the measures, their targets and tags are saved."""
-    _apply(deltas(facts(measure_ids)), +1, set())
+    ids = sorted(set(measure_ids))
+    if len(ids) > BULK:
+        cells_merge(_bulk_cells(ids))
+        return
+    _apply(deltas(facts(ids)), +1, set())
 
 
 def cells_remove(measure_ids: Iterable[int]) -> None:
@@ -226,6 +356,8 @@ def cells_merge(additions: dict[Key, tuple[int, int, BitMap]]) -> None:
             changed.append((cell.events + events, cell.quantity + quantity, bitmap.serialize(), len(bitmap), cell.pk))
     bulk_insert(Cell._meta.db_table, CELL_COLUMNS, new)
     bulk_update(Cell._meta.db_table, ("events", "quantity", "subjects", "distinct"), changed)
+    if len(new) + len(changed) > BULK:
+        analyze(Cell)
 
 
 def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, set[int]]:
@@ -236,7 +368,7 @@ def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, s
         if not d.subjects:
             continue
         scope, grain, start, campaign, mtype, kind = key
-        end = start.replace(year=start.year + 1) if grain == "Y" else next_month(start)
+        end = period_end(grain, start)
         measures = Measure.objects.filter(
             type=mtype, taken_on__gte=start, taken_on__lt=end, office__path__startswith=paths[scope]
         ).exclude(id__in=removed)
@@ -253,22 +385,78 @@ def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, s
     return out
 
 
-def cells_rebuild(*, batch: int = 20000, progress: object = None) -> int:
+def _bulk_cells(ids: list[int] | None, progress: Any = None) -> dict[Key, tuple[int, int, BitMap]]:
+    """The cells of the given measures (all when ``ids`` is None), computed in one DuckDB pass."""
+    through = Measure.campaigns.through
+    measures = Measure.objects.all()
+    targets = MeasureTarget.objects.all()
+    tags = through.objects.all()
+    if ids is not None:
+        # Bulk writers take their ids in blocks: read the range (no list of ids in the SQL), keep the ids.
+        lo, hi = min(ids), max(ids)
+        measures, targets, tags = (
+            measures.filter(id__gte=lo, id__lte=hi),
+            targets.filter(measure_id__gte=lo, measure_id__lte=hi),
+            tags.filter(measure_id__gte=lo, measure_id__lte=hi),
+        )
+    with duck() as con:
+        register(con, "want", {"id": "BIGINT"}, [(i,) for i in ids] if ids is not None else [])
+        only = ids is not None
+        m_rows = list(
+            measures.values_list("id", "office_id", "taken_on", "type", "quantity", "addressee_id", "addressee__kind")
+        )
+        if progress is not None:
+            progress.update(len(m_rows))
+        register(
+            con,
+            "bm",
+            {
+                "id": "BIGINT",
+                "office_id": "BIGINT",
+                "taken_on": "DATE",
+                "type": "VARCHAR",
+                "quantity": "BIGINT",
+                "addressee_id": "BIGINT",
+                "addressee_kind": "VARCHAR",
+            },
+            m_rows,
+        )
+        del m_rows
+        register(
+            con,
+            "bt",
+            {"measure_id": "BIGINT", "subject_id": "BIGINT", "kind": "VARCHAR"},
+            list(targets.values_list("measure_id", "subject_id", "subject__kind")),
+        )
+        tag_rows = list(tags.values_list("measure_id", "campaign_id"))
+        register(con, "bc", {"measure_id": "BIGINT", "campaign_id": "BIGINT"}, tag_rows)
+        return cells_from_duckdb(
+            con,
+            measures="SELECT * FROM bm WHERE id IN (SELECT id FROM want)" if only else "SELECT * FROM bm",
+            targets="SELECT * FROM bt WHERE measure_id IN (SELECT id FROM want)" if only else "SELECT * FROM bt",
+            campaigns="SELECT * FROM bc WHERE measure_id IN (SELECT id FROM want)" if only else "SELECT * FROM bc",
+        )
+
+
+def cells_rebuild(*, progress: object = None) -> int:
     """Recompute every cell from the measures (after a bulk load, or to check the cells)."""
     Cell.objects.all().delete()
-    ids = list(Measure.objects.order_by("id").values_list("id", flat=True))
-    total: dict[Key, Delta] = defaultdict(Delta)
-    for i in range(0, len(ids), batch):
-        for key, d in deltas(facts(ids[i : i + batch])).items():
-            t = total[key]
-            t.events += d.events
-            t.quantity += d.quantity
-            t.subjects |= d.subjects
-        if progress is not None:
-            progress.update(len(ids[i : i + batch]))  # type: ignore[attr-defined]
-    bulk_insert(
-        Cell._meta.db_table,
-        CELL_COLUMNS,
-        [(*k, d.events, d.quantity, BitMap(d.subjects).serialize(), len(d.subjects)) for k, d in total.items()],
-    )
-    return len(ids)
+    cells = _bulk_cells(None, progress)
+    bulk_insert(Cell._meta.db_table, CELL_COLUMNS, [_row(k, *v) for k, v in sorted(cells.items())])
+    analyze(Cell)
+    return Measure.objects.count()
+
+
+def _row(key: Key, events: int, quantity: int, subjects: BitMap) -> tuple[Any, ...]:
+    bitmap = BitMap(subjects)
+    bitmap.run_optimize()  # the canonical form every writer of a cell stores
+    return (*key, events, quantity, bitmap.serialize(), len(bitmap))
+
+
+def analyze(*models: Any) -> None:
+    """After a bulk load on PostgreSQL: fresh planner statistics for the tables just filled."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

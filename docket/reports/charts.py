@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 TEXT = 'font-size="11" fill="#1c2833"'
 PALETTE = ["#1f5f8b", "#c0392b", "#2e8b57", "#d68910", "#7d3c98", "#17a589", "#566573"]
 
 
-def _fmt(value: float) -> str:
-    return f"{int(value):,}"
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{int(value):,}"
 
 
 def bar_chart(
-    items: list[tuple[str, float]],
+    items: Sequence[tuple[str, float]],
     *,
     title: str,
     width: int = 720,
     bar: int = 18,
-    series: list[tuple[str, list[float]]] | None = None,
+    series: Sequence[tuple[str, Sequence[float | None]]] | None = None,
+    name: str = "",
 ) -> str:
-    """Horizontal bars, one row per item; ``series`` adds a second bar per row (e.g. the year before)."""
+    """Horizontal bars, one row per item; ``series`` adds a second bar per row (e.g. the year before), with a
+    legend naming ``name`` (the main bars) and each series. A value of None draws no bar: "—", not zero."""
     label_w = 250
     rows = len(items)
     groups = 1 + (1 if series else 0)
     row_h = bar * groups + 8
     height = 34 + rows * row_h + (22 if series else 0)
-    values = [v for _l, v in items] + [v for _n, vs in (series or []) for v in vs]
+    values = [v for _l, v in items] + [v for _n, vs in (series or []) for v in vs if v is not None]
     top = max(values + [1])
     scale = (width - label_w - 70) / top
     out = [
@@ -42,15 +45,17 @@ def bar_chart(
         out.append(f'<text x="{label_w + w + 4:.1f}" y="{y + bar - 5}" {TEXT}>{_fmt(value)}</text>')
         for j, (_name, vs) in enumerate(series or []):
             yy = y + bar * (j + 1)
-            ww = max(1.0, vs[i] * scale) if vs[i] else 0
-            out.append(
-                f'<rect x="{label_w}" y="{yy}" width="{ww:.1f}" height="{bar - 4}" fill="{PALETTE[j + 1]}" '
-                f'opacity="0.7"/>'
-            )
+            v = vs[i]
+            ww = max(1.0, v * scale) if v else 0
+            if v is not None:
+                out.append(
+                    f'<rect x="{label_w}" y="{yy}" width="{ww:.1f}" height="{bar - 4}" fill="{PALETTE[j + 1]}" '
+                    f'opacity="0.7"/>'
+                )
             out.append(f'<text x="{label_w + ww + 4:.1f}" y="{yy + bar - 8}" {TEXT}>{_fmt(vs[i])}</text>')
     if series:
         y = height - 8
-        legend = [(title.split("（")[0], PALETTE[0])] + [(n, PALETTE[j + 1]) for j, (n, _v) in enumerate(series)]
+        legend = [(name or title, PALETTE[0])] + [(n, PALETTE[j + 1]) for j, (n, _v) in enumerate(series)]
         x = label_w
         for name, colour in legend:
             out.append(
@@ -62,7 +67,7 @@ def bar_chart(
     return "".join(out)
 
 
-def column_chart(items: list[tuple[str, float]], *, title: str, width: int = 720, height: int = 240) -> str:
+def column_chart(items: Sequence[tuple[str, float]], *, title: str, width: int = 720, height: int = 240) -> str:
     """Vertical columns (months of a year)."""
     n = max(1, len(items))
     top = max([v for _l, v in items] + [1])

@@ -50,12 +50,13 @@ class Metric(models.Model):
 
 
 class Grain(models.TextChoices):
+    DAY = "D", _("day")
     MONTH = "M", _("month")
     YEAR = "Y", _("year")
 
 
 class Cell(models.Model):
-    """Measures of one month (or year) in one office's subtree, for one measure type and subject kind (and
+    """Measures of one day, month or year in one office's subtree, for one measure type and subject kind (and
     campaign).
 
     Maintained in the same transaction as every change to a measure, so figures read from cells are exact
@@ -64,7 +65,7 @@ class Cell(models.Model):
     """
 
     scope = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
-    # The first day of the month or of the year the cell covers.
+    # The day, or the first day of the month or of the year the cell covers.
     period_start = models.DateField()
     grain = models.CharField(max_length=1, choices=Grain.choices)
     # 0: all measures; otherwise only those tagged with that campaign.
@@ -92,4 +93,4 @@ class Cell(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.scope_id} {self.grain}{self.period_start:%Y-%m} {self.measure_type}/{self.subject_kind}"
+        return f"{self.scope_id} {self.grain}{self.period_start:%Y-%m-%d} {self.measure_type}/{self.subject_kind}"

@@ -1,105 +1,63 @@
-"""The annual report in its formats: JSON, the press-release paragraph, CSV and Excel tables."""
+"""The report in its data formats: JSON, the press-release paragraph, CSV and Excel tables.
+
+Every function takes the ``Report`` it renders (or builds one), so the figures are counted once per report.
+Text cells of CSV and XLSX pass through ``neutralise``: a name or label that looks like a formula stays text.
+"""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from docket.measures.types import MeasureType
-from docket.offices.models import Level, Office
-from docket.reports.models import MetricSet
-from docket.reports.queries import figures, metric_set_for, report_data
+from docket.core.spreadsheet import neutralise_row
+from docket.core.vocabulary import Kind, MeasureType
+from docket.offices.models import Office
+from docket.reports.report import Period, Report, who
 
-
-@dataclass(frozen=True)
-class Period:
-    date_from: dt.date
-    date_to: dt.date
-
-    @property
-    def is_year(self) -> bool:
-        return self.date_from == dt.date(self.date_from.year, 1, 1) and self.date_to == dt.date(
-            self.date_from.year, 12, 31
-        )
-
-    def year_before(self) -> Period:
-        def back(d: dt.date) -> dt.date:
-            return (
-                d.replace(year=d.year - 1) if not (d.month == 2 and d.day == 29) else d.replace(year=d.year - 1, day=28)
-            )
-
-        return Period(back(self.date_from), back(self.date_to))
-
-    def label(self, lang: str) -> str:
-        if self.is_year:
-            return f"{self.date_from.year}年" if lang == "zh" else str(self.date_from.year)
-        if lang == "zh":
-            return f"{self.date_from:%Y年%-m月%-d日}至{self.date_to:%Y年%-m月%-d日}"
-        return f"the period {self.date_from.isoformat()} to {self.date_to.isoformat()}"
+__all__ = ["Period", "Report", "report_csv", "report_json", "report_text", "report_xlsx", "tables", "who"]
 
 
-def who(office: Office, lang: str) -> str:
-    if office.level == Level.NATIONAL:
-        return "全国网信系统" if lang == "zh" else "the national cyberspace administration system"
-    return office.name if lang == "zh" else (office.name_en or office.name)
+def _report(office: Office, period: Period, campaign_id: int, report: Report | None) -> Report:
+    return report if report is not None else Report(office, period, campaign_id)
 
 
-def report_json(office: Office, period: Period, campaign_id: int = 0) -> str:
-    data = report_data(office=office, date_from=period.date_from, date_to=period.date_to, campaign_id=campaign_id)
-    return json.dumps(data, ensure_ascii=False, indent=2)
+def report_json(office: Office, period: Period, campaign_id: int = 0, report: Report | None = None) -> str:
+    return json.dumps(_report(office, period, campaign_id, report).data, ensure_ascii=False, indent=2)
 
 
 def _number(value: int, lang: str) -> str:
     return f"{value:,}" if lang == "en" else str(value)
 
 
-def report_text(office: Office, period: Period, lang: str = "zh", campaign_id: int = 0) -> str:
+def report_text(
+    office: Office, period: Period, lang: str = "zh", campaign_id: int = 0, report: Report | None = None
+) -> str:
     """The paragraph the published report opens with, filled with the figures from the records."""
-    data = report_data(office=office, date_from=period.date_from, date_to=period.date_to, campaign_id=campaign_id)
-    metric_set = metric_set_for(period.date_from)
-    if metric_set is None:
+    r = _report(office, period, campaign_id, report)
+    if r.metric_set is None:
         return ""
-    template = metric_set.text_zh if lang == "zh" else metric_set.text_en
-    values = {k: _number(v, lang) for k, v in data["metrics"].items()}
+    template = r.metric_set.text_zh if lang == "zh" else r.metric_set.text_en
+    values = {k: _number(v, lang) for k, v in r.values.items()}
     text = template.format(period=period.label(lang), who=who(office, lang), **values)
-    return text[0].upper() + text[1:] if lang == "en" else text
+    return text[0].upper() + text[1:] if lang == "en" and text else text
 
 
-def tables(office: Office, period: Period, campaign_id: int = 0) -> dict[str, list[list[Any]]]:
-    """The tables behind the report, each with a header row; the same figures a year before beside them."""
-    now = report_data(office=office, date_from=period.date_from, date_to=period.date_to, campaign_id=campaign_id)
-    before_period = period.year_before()
-    metric_set: MetricSet | None = metric_set_for(period.date_from)
-    before_figs = figures(
-        office=office, date_from=before_period.date_from, date_to=before_period.date_to, campaign_id=campaign_id
-    )
+def tables(office: Office, period: Period, campaign_id: int = 0, report: Report | None = None) -> dict[str, Any]:
+    """The tables behind the report, each with a header row of machine names; the year before beside them."""
+    r = _report(office, period, campaign_id, report)
     metrics: list[list[Any]] = [["key", "label_zh", "label_en", "value", "year_before"]]
-    # The same figure a year before exists only where that year's metric set published it too.
-    before_set = metric_set_for(before_period.date_from)
-    before_metrics = {m.key: m for m in before_set.metrics.all()} if before_set else {}
-    if metric_set is not None:
-        for m in metric_set.metrics.all():
-            prior = before_metrics.get(m.key)
-            metrics.append(
-                [
-                    m.key,
-                    m.label_zh,
-                    m.label_en,
-                    now["metrics"][m.key],
-                    before_figs.metric(prior) if prior is not None else None,
-                ]
-            )
-    before_table = before_figs.measures_table()
+    for m in r.metrics:
+        metrics.append([m.key, m.label_zh, m.label_en, r.values[m.key], r.before_values[m.key]])
+    before = r.before_measures
     measures: list[list[Any]] = [["measure", "label", "events", "subjects", "quantity", "events_year_before"]]
     with translation.override("zh-hans"):
         for mtype in MeasureType:
-            row = now["measures"][mtype.value]
+            row = r.measures[mtype.value]
             measures.append(
                 [
                     mtype.value,
@@ -107,44 +65,90 @@ def tables(office: Office, period: Period, campaign_id: int = 0) -> dict[str, li
                     row["events"],
                     row["subjects"],
                     row["quantity"],
-                    before_table[mtype.value]["events"],
+                    before[mtype.value]["events"] if before is not None else None,
                 ]
             )
     return {"metrics": metrics, "measures": measures}
 
 
-def report_csv(office: Office, period: Period, campaign_id: int = 0) -> str:
+def report_csv(office: Office, period: Period, campaign_id: int = 0, report: Report | None = None) -> str:
     """One tidy table: every figure of the report as a row (table, key, count, value, year before)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["table", "key", "label", "count", "value", "year_before"])
-    t = tables(office, period, campaign_id)
+    t = tables(office, period, campaign_id, _report(office, period, campaign_id, report))
     for key, label_zh, _label_en, value, before in t["metrics"][1:]:
-        writer.writerow(["metric", key, label_zh, "", value, before])
+        writer.writerow(neutralise_row(["metric", key, label_zh, "", value, before]))
     for mtype, label, events, subjects, quantity, events_before in t["measures"][1:]:
-        writer.writerow(["measure", mtype, label, "events", events, events_before])
-        writer.writerow(["measure", mtype, label, "subjects", subjects, ""])
-        writer.writerow(["measure", mtype, label, "quantity", quantity, ""])
+        writer.writerow(neutralise_row(["measure", mtype, label, "events", events, events_before]))
+        writer.writerow(neutralise_row(["measure", mtype, label, "subjects", subjects, ""]))
+        writer.writerow(neutralise_row(["measure", mtype, label, "quantity", quantity, ""]))
     return out.getvalue()
 
 
-def report_xlsx(office: Office, period: Period, campaign_id: int = 0) -> bytes:
+def sheets(r: Report, lang: str) -> dict[str, list[list[Any]]]:
+    """The workbook: one sheet per table, headers in the reader's language (machine keys kept as a column)."""
+    label = "label_zh" if lang == "zh" else "label_en"
+    before = r.before_measures
+    kinds = dict(r.subjects_by_kind)
+    return {
+        "metrics": [
+            [_("Key"), _("Figure"), _("Value"), _("Year before (same definition)")],
+            *[[m.key, getattr(m, label), r.values[m.key], r.before_values[m.key]] for m in r.metrics],
+        ],
+        "measures": [
+            [_("Type"), _("Measure"), _("Events"), _("Distinct subjects"), _("Quantity"), _("Events, year before")],
+            *[
+                [
+                    t.value,
+                    str(t.label),
+                    r.measures[t.value]["events"],
+                    r.measures[t.value]["subjects"],
+                    r.measures[t.value]["quantity"],
+                    before[t.value]["events"] if before is not None else None,
+                ]
+                for t in MeasureType
+            ],
+        ],
+        "by_office": [
+            [_("Division code"), _("Office"), _("Measures taken")],
+            *[list(row) for row in r.by_office],
+        ],
+        "by_month": [[_("Month"), _("Measures taken")], *[list(row) for row in r.by_month]],
+        "by_kind": [
+            [_("Subject kind"), _("Kind"), _("Distinct subjects")],
+            *[[k.value, str(k.label), kinds[k.value]] for k in Kind],
+        ],
+        "top_offices": [
+            [_("Division code"), _("Office"), _("Measures taken by the office itself")],
+            *[list(row) for row in r.top_offices],
+        ],
+    }
+
+
+def report_xlsx(
+    office: Office, period: Period, campaign_id: int = 0, report: Report | None = None, lang: str = "zh"
+) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from docket.reports.document import breakdowns
-
+    r = _report(office, period, campaign_id, report)
     book = Workbook()
     first = True
-    sheets = {**tables(office, period, campaign_id), **breakdowns(office, period, campaign_id)}
-    for name, rows in sheets.items():
+    with translation.override("zh-hans" if lang == "zh" else "en"):
+        content = sheets(r, lang)
+    for name, rows in content.items():
         sheet = book.active if first else book.create_sheet()
         first = False
         sheet.title = name
         for row in rows:
-            sheet.append(row)
+            sheet.append(neutralise_row(row))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, int):
+                    cell.number_format = "#,##0"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -3,20 +3,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from docket.core.vocabulary import Kind as Kind
 from docket.offices.scoping import CASE_READER_ROLES, actor_office
-
-
-class Kind(models.TextChoices):
-    ORGANISATION = "organisation", _("Organisation")
-    WEBSITE = "website", _("Website")
-    APP = "app", _("Mobile app")
-    MINI_PROGRAM = "mini_program", _("Mini program")
-    ACCOUNT = "account", _("Account")
-    LIVE_ROOM = "live_room", _("Live room")
-    STORE = "store", _("Store")
-    GROUP = "group", _("Group")
-    RESPONSIBLE_PERSON = "responsible_person", _("Responsible person")
-
 
 # Kinds that exist only on a platform: their identifier is unique within that platform.
 ON_PLATFORM = frozenset({Kind.MINI_PROGRAM, Kind.ACCOUNT, Kind.LIVE_ROOM, Kind.STORE, Kind.GROUP})
@@ -112,7 +100,25 @@ class Subject(models.Model):
 
     @property
     def display_identifier(self) -> str:
-        # Personal identity numbers are shown masked everywhere (data minimisation).
-        if self.kind == Kind.RESPONSIBLE_PERSON and len(self.identifier) > 8:
-            return self.identifier[:4] + "*" * (len(self.identifier) - 8) + self.identifier[-4:]
-        return self.identifier
+        return mask_identifier(self.kind, self.identifier)
+
+
+def mask_identifier(kind: str, identifier: str) -> str:
+    """The identifier as every page shows it: a natural person's identity number masked (data minimisation;
+    the full number is shown only through ``subject_identifier_reveal``, to holders of the personal-data role,
+    audited). The first four digits (province and city) and the last four stay, as on a bank statement."""
+    if kind != Kind.RESPONSIBLE_PERSON:
+        return identifier
+    if len(identifier) > 8:
+        return identifier[:4] + "*" * (len(identifier) - 8) + identifier[-4:]
+    return "*" * len(identifier)
+
+
+def identifier_search(term: str, prefix: str = "") -> models.Q:
+    """Subjects whose identifier matches a search term: any part of a public identifier, but a person's number
+    only typed in full, else a search for its parts would spell out a masked number digit by digit."""
+    term = term.strip()
+    kind, identifier = f"{prefix}kind", f"{prefix}identifier"
+    return (~models.Q(**{kind: Kind.RESPONSIBLE_PERSON}) & models.Q(**{f"{identifier}__icontains": term})) | models.Q(
+        **{kind: Kind.RESPONSIBLE_PERSON, identifier: term.upper()}
+    )

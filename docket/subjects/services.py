@@ -1,17 +1,17 @@
-import csv
 import datetime as dt
-import hashlib
-import io
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import IO, Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
-from docket.core.columnar import read_header
-from docket.core.errors import FieldError, InvalidInput
+from docket.core.bulk import analyze, lock_tables
+from docket.core.columnar import read_header, read_records, spool, workspace
+from docket.core.errors import Conflict, FieldError, InvalidInput
+from docket.core.imports import Run, import_run
+from docket.officers.actors import Actor
 from docket.officers.models import CASE_READERS, Role
 from docket.officers.permissions import require_role
 from docket.subjects.models import AccountType, Kind, Subject
@@ -42,6 +42,8 @@ OPTIONAL_COLUMNS = (
     "handle",
     "position",
 )
+# Columns that may hold tabs and line breaks; every other refuses them.
+FREE_TEXT = ("name", "legal_representative", "position")
 
 
 def _clean(kind: str, data: dict[str, str], row: int | None) -> tuple[dict[str, Any], list[FieldError]]:
@@ -163,7 +165,18 @@ def subject_register(*, actor: Any, kind: str, now: dt.datetime, **fields: str) 
                 )
             )
         data["operator_id"] = operator_id
-    subject = Subject.objects.create(**data)
+    try:
+        with transaction.atomic():
+            subject = Subject.objects.create(**data)
+    except IntegrityError:
+        # Registered meanwhile by someone else: the identity's unique constraint decided, and the one
+        # registered is returned like any subject already known. Otherwise the platform was claimed.
+        existing = Subject.objects.filter(
+            kind=data["kind"], platform=data["platform"], identifier=data["identifier"]
+        ).first()
+        if existing is not None:
+            return existing, False
+        raise Conflict(_("%(key)s is run by another organisation") % {"key": runs}) from None
     audit_record(
         actor=actor,
         action="subject.register",
@@ -175,26 +188,47 @@ def subject_register(*, actor: Any, kind: str, now: dt.datetime, **fields: str) 
 
 
 def subjects_import(
-    *, actor: Any, data: bytes, now: dt.datetime, progress: Any = None, system: bool = False
+    *,
+    actor: "Actor | None",
+    data: bytes | IO[bytes],
+    now: dt.datetime,
+    progress: Any = None,
+    system: bool = False,
+    name: str = "",
+    again: bool = False,
 ) -> dict[str, int]:
-    """Import a CSV of subjects, all or nothing. Raises InvalidInput listing every bad row."""
+    """Import a CSV of subjects, all or nothing. Raises InvalidInput listing every bad row, AlreadyImported
+    (a Conflict) when the same file is in already and ``again`` is not given."""
     if not system:
         require_role(actor, *REGISTRARS, doing=_("Importing subjects"))
-    header = read_header(data, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
-    text = data.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text, newline=""), fieldnames=header)
-    next(reader, None)  # the header line, already read
+    with workspace() as tmp:
+        upload = spool(data, tmp)
+        with import_run(kind="subjects", upload=upload, name=name, actor=actor, now=now, again=again) as run:
+            header = read_header(upload, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+            # Row by row in Python (each identifier has its own rules): no DuckDB table in between.
+            records, errors = read_records(upload, header, free_text=FREE_TEXT)
+            result = _import_rows(actor, records, header, errors, now, progress, run)
+    analyze(Subject)
+    return result
+
+
+def _import_rows(
+    actor: "Actor | None",
+    records: list[tuple[int, list[str]]],
+    header: list[str],
+    errors: list[FieldError],
+    now: dt.datetime,
+    progress: Any,
+    run: Run,
+) -> dict[str, int]:
     if progress is not None:
         # One pass validates, one inserts: the bar covers both.
-        progress.reset(total=2 * max(0, text.count("\n") - 1))
-    errors: list[FieldError] = []
+        progress.reset(total=2 * len(records))
     rows: list[tuple[int, dict[str, Any]]] = []
     seen: dict[tuple[str, str, str], int] = {}
     runners: dict[str, int] = {}
-    for rownum, raw in enumerate(reader, start=2):
-        if None in raw:
-            errors.append(FieldError("row", _("more fields than the header has"), rownum))
-            continue
+    for i, (rownum, values) in enumerate(records, start=1):
+        raw = dict(zip(header, values, strict=True))
         kind = (raw.get("kind") or "").strip()
         clean, errs = _clean(kind, raw, rownum)
         if errs:
@@ -212,7 +246,7 @@ def subjects_import(
                 errors.append(
                     FieldError("runs_platform", _("row %(other)s runs that platform") % {"other": other}, rownum)
                 )
-        if progress is not None and rownum % 5000 == 0:
+        if progress is not None and i % 5000 == 0:
             progress.update(5000)
     taken = dict(Subject.objects.filter(runs_platform__in=list(runners)).values_list("runs_platform", "identifier"))
     new_orgs = {c["identifier"] for _row, c in rows if c["kind"] == Kind.ORGANISATION}
@@ -235,7 +269,9 @@ def subjects_import(
         errors.sort(key=lambda e: e.row or 0)
         raise InvalidInput(errors)
 
-    with transaction.atomic():
+    with run.commit():
+        # Other writers of subjects wait: the registry is matched, then added to, as one.
+        lock_tables([Subject])
         existing = _existing_keys(seen.keys())
         new = [c for _row, c in rows if (c["kind"], c["platform"], c["identifier"]) not in existing]
         # Organisations first, so that what they operate is inserted with its operator already known.
@@ -250,8 +286,9 @@ def subjects_import(
             action="subject.import",
             object_type="subjects.subject",
             now=now,
-            detail={**result, "sha256": hashlib.sha256(data).hexdigest()},
+            detail={**result, "sha256": run.record.sha256, "import": run.record.pk},
         )
+        run.done(rows=len(rows), result=result)
     return result
 
 

@@ -6,9 +6,10 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from docket.audit.services import audit_record
+from docket.audit.services import audit_record, service
+from docket.core.bulk import lock_tables
 from docket.core.errors import FieldError, InvalidInput
-from docket.measures.types import SPECS
+from docket.core.vocabulary import MeasureType
 from docket.taxonomy.models import Provision, ViolationCategory
 
 BUILTIN = Path(__file__).parent / "data" / "cac-2023.json"
@@ -24,8 +25,12 @@ def _amount(value: Any, where: str, errors: list[FieldError]) -> Decimal | None:
         return None
 
 
+@service
 def taxonomy_load(*, actor: Any, data: dict[str, Any]) -> dict[str, int]:
-    """Load a taxonomy version (provisions and categories) from its JSON form. Idempotent, all or nothing."""
+    """Load a taxonomy version (provisions and categories) from its JSON form. Idempotent, all or nothing.
+
+    Loads queue on the taxonomy's tables (readers go on), so two loads at once never insert one provision twice.
+    """
     errors: list[FieldError] = []
     version = str(data.get("version") or "")
     if not version:
@@ -33,7 +38,7 @@ def taxonomy_load(*, actor: Any, data: dict[str, Any]) -> dict[str, int]:
     provisions: dict[str, dict[str, Any]] = {}
     for i, p in enumerate(data.get("provisions") or [], start=1):
         where = f"provisions[{i}]"
-        unknown = set(p.get("measures") or []) - set(SPECS)
+        unknown = set(p.get("measures") or []) - set(MeasureType.values)
         if unknown:
             errors.append(FieldError(where, _("unknown measures %(value)s") % {"value": sorted(unknown)}))
         if not p.get("key") or not p.get("law") or not isinstance(p.get("article"), int):
@@ -52,6 +57,7 @@ def taxonomy_load(*, actor: Any, data: dict[str, Any]) -> dict[str, int]:
     if errors:
         raise InvalidInput(errors)
     with transaction.atomic():
+        lock_tables([Provision, ViolationCategory])
         objs = {}
         for key, p in provisions.items():
             objs[key], _created = Provision.objects.update_or_create(

@@ -34,7 +34,7 @@ class CalendarDayAdmin(ConfigAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_administrator(request)
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:  # noqa: FBT001
         saved = calendar_day_set(actor=request.user, date=obj.date, kind=obj.kind, name=obj.name, now=timezone.now())
         obj.pk = saved.pk if saved else None
 

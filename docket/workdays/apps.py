@@ -6,3 +6,6 @@ class WorkdaysConfig(AppConfig):
     name = "docket.workdays"
     label = "workdays"
     verbose_name = _("Working days and statutory clocks")
+
+    def ready(self) -> None:
+        from docket.workdays import checks  # noqa: F401 - registers the calendar check

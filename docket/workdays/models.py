@@ -33,6 +33,9 @@ class CalendarDay(models.Model):
         verbose_name = _("calendar day")
         verbose_name_plural = _("holidays and make-up working days")
         ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=["holiday", "workday"]), name="calendar_day_kind_known")
+        ]
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"

@@ -66,10 +66,18 @@ def test_head_starts_an_investigation_from_the_admin(server, browser_page, tree)
     page = browser_page
     SHOTS.mkdir(parents=True, exist_ok=True)
 
+    # An office head signs in with a second factor (docket.accounts).
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=team.head, name="app", confirmed=True)
     page.goto(f"{server}/admin/login/")
     page.fill("#id_username", team.head.username)
     page.fill("#id_password", "head-pass-123")
-    page.click("input[type=submit]")
+    page.click("button[type=submit].primary")
+    page.fill("#id_token", f"{TOTP(device.bin_key).token():06d}")
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{server}/admin/")
     page.goto(f"{server}/admin/cases/case/")
     assert page.locator("#result_list").inner_text().count(case.ref) == 1
     page.screenshot(path=str(SHOTS / "admin-case-list.png"), full_page=True)

@@ -10,7 +10,7 @@ from docket.cases import services as cs
 from docket.cases.models import Flag, State
 from docket.clues.models import Source
 from docket.clues.services import clue_check_extend, clue_register
-from docket.core.errors import Conflict, Denied, GateRefused, InvalidInput
+from docket.core.errors import Conflict, Denied, GateRefused, InvalidInput, NotFound
 from docket.evidence.services import evidence_add
 from docket.measures.models import Measure
 from docket.officers.models import Role
@@ -128,8 +128,10 @@ def test_evidence_needs_two_certified_investigators(team, tree):
         _evidence(team, case, [team.a])
     with pytest.raises(GateRefused, match="not an investigator"):
         _evidence(team, case, [team.a, team.chair])
-    with pytest.raises(GateRefused, match="one of its collectors"):
+    with pytest.raises(Denied, match="own investigators"):
         _evidence(team, case, [team.b, team.a], actor=team.chair)
+    with pytest.raises(GateRefused, match="one of its collectors"):
+        _evidence(team, case, [team.b, team.chair], actor=team.a)
     item = _evidence(team, case, [team.a, team.b])
     assert item.collectors.count() == 2
 
@@ -208,7 +210,7 @@ def test_legal_reviewer_must_not_have_investigated(team, tree):
             actor=investigator_reviewer, case=case, approved=True, opinion="ok", on=case.filed_on, now=NOW
         )
     other_office_reviewer = t.officer(tree.nb, Role.LEGAL_REVIEWER)
-    with pytest.raises(Denied):
+    with pytest.raises(NotFound):  # a sibling office's case does not exist for its reviewer
         cs.legal_review_record(
             actor=other_office_reviewer, case=case, approved=True, opinion="ok", on=case.filed_on, now=NOW
         )
@@ -518,8 +520,8 @@ def test_stale_version_is_a_conflict(team):
 
 def test_supervision_only_from_a_higher_office(team, tree):
     case = t.drive(team, to=State.INVESTIGATING)
-    for office in (tree.hz, tree.nb, tree.xh, tree.gd):
-        with pytest.raises(Denied):
+    for office, refusal in ((tree.hz, Denied), (tree.nb, NotFound), (tree.xh, NotFound), (tree.gd, NotFound)):
+        with pytest.raises(refusal):
             cs.case_supervise(
                 actor=t.officer(office, Role.OFFICE_HEAD),
                 case=case,
@@ -560,3 +562,119 @@ def test_case_transfer_to_another_office_gives_it_a_clue(team, tree):
 
     received = Clue.objects.get(office=tree.nb)
     assert received.source == "transfer" and received.origin_case == case
+
+
+# Gates that had no test ---------------------------------------------------------------------------------
+
+
+def test_an_office_head_does_not_decide_their_own_recusal(team):
+    case = t.drive(team, to=State.FILED)
+    # A head who also investigates (small offices): assigned to the case, then asked to step aside.
+    working_head = t.officer(team.office, Role.OFFICE_HEAD, Role.CASE_OFFICER)
+    cs.case_assign(actor=team.head, case=case, officers=[working_head, team.a], on=case.filed_on, now=NOW)
+    recusal = cs.recusal_request(
+        actor=team.a, case=case, officer=working_head, reason="利害关系", by_party=True, on=case.filed_on, now=NOW
+    )
+    with pytest.raises(Denied, match="own recusal"):
+        cs.recusal_decide(actor=working_head, recusal=recusal, granted=False, on=case.filed_on, now=NOW)
+    recusal.refresh_from_db()
+    assert recusal.granted is None
+    cs.recusal_decide(actor=team.head, recusal=recusal, granted=True, on=case.filed_on, now=NOW)
+    assert not case.assignments.get(officer=working_head).active
+    with pytest.raises(GateRefused, match="decided already|waiting"):
+        cs.recusal_decide(actor=team.head, recusal=recusal, granted=False, on=case.filed_on, now=NOW)
+
+
+def test_one_decision_does_not_impose_the_same_measure_twice_on_one_subject(team):
+    case = _ready_to_draft(team)
+    party = case.parties.first()
+    twice = [
+        {"measure": "fine", "subject": party.pk, "amount": "60000.00"},
+        {"measure": "fine", "subject": party.pk, "amount": "70000.00"},
+    ]
+    with pytest.raises(InvalidInput, match="twice"):
+        cs.draft_propose(
+            actor=team.a,
+            case=case,
+            outcome="penalty",
+            facts="f",
+            legal_basis="b",
+            discretion="d",
+            penalties=twice,
+            now=NOW,
+        )
+    assert case.state == State.INVESTIGATING
+    different = [twice[0], {"measure": "warning", "subject": party.pk}]
+    cs.draft_propose(
+        actor=team.a,
+        case=case,
+        outcome="penalty",
+        facts="f",
+        legal_basis="b",
+        discretion="d",
+        penalties=different,
+        now=NOW,
+    )
+    assert case.state == State.PROPOSED
+
+
+def test_a_case_is_not_closed_with_a_date_in_the_future(team):
+    case = t.drive(team, to=State.SERVED)
+    fine = Measure.objects.get(case=case, type="fine")
+    from docket.measures.services import fine_payment_record
+
+    fine_payment_record(actor=team.a, measure=fine, paid_on=case.served_on, amount=fine.amount, reference="P", now=NOW)
+    tomorrow = NOW.date() + dt.timedelta(days=1)
+    with pytest.raises(InvalidInput, match="future"):
+        cs.close(actor=team.head, case=case, on=tomorrow, now=NOW)
+    assert case.state == State.EXECUTING
+    cs.close(actor=team.head, case=case, on=NOW.date(), now=NOW)
+    assert case.state == State.CLOSED
+
+
+def test_hearing_notice_not_before_the_prior_notice_nor_too_far_back(team):
+    from docket.workdays.models import ClockRule, DayCount
+
+    case, served = _notified(team, amount="200000.00")
+    cs.hearing_request(actor=team.a, case=case, on=served, now=NOW)
+    with pytest.raises(GateRefused, match="cannot precede the prior notice"):
+        cs.hearing_record(
+            actor=team.a,
+            case=case,
+            notified_on=served - dt.timedelta(days=1),
+            held_on=D(2024, 5, 16),
+            chair=team.chair,
+            record="r",
+            now=NOW,
+        )
+    # A profile that allows recording a step at most 10 days after its date.
+    ClockRule.objects.create(
+        profile=case.profile,
+        key="record_grace",
+        name="补录时限",
+        days=10,
+        count=DayCount.CALENDAR,
+        citation="本机关规定",
+    )
+    late = dt.datetime(2024, 6, 1, 8, 0, tzinfo=dt.UTC)
+    with pytest.raises(GateRefused, match="too far back"):
+        cs.hearing_record(
+            actor=team.a,
+            case=case,
+            notified_on=D(2024, 5, 8),
+            held_on=D(2024, 5, 16),
+            chair=team.chair,
+            record="r",
+            now=late,
+        )
+    assert case.state == State.HEARING
+    cs.hearing_record(
+        actor=team.a,
+        case=case,
+        notified_on=D(2024, 5, 8),
+        held_on=D(2024, 5, 16),
+        chair=team.chair,
+        record="听证笔录",
+        now=dt.datetime(2024, 5, 17, 8, 0, tzinfo=dt.UTC),
+    )
+    assert case.state == State.HEARD

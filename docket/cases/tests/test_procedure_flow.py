@@ -8,6 +8,7 @@ from docket.audit.models import AuditEntry
 from docket.audit.queries import audit_chain_verify
 from docket.cases import services as cs
 from docket.cases.models import State
+from docket.core.errors import GateRefused
 from docket.measures.models import Measure
 from docket.measures.services import fine_payment_record
 
@@ -21,7 +22,7 @@ def test_penalty_case_runs_from_clue_to_archive(team):
     assert fine.amount == Decimal("100000.00")
     # Served on the decision day, fine due 15 calendar days later (rolled past rest days).
     assert fine.due_on is not None and fine.due_on >= case.served_on + dt.timedelta(days=15)
-    with pytest.raises(cs.GateRefused, match="unpaid"):
+    with pytest.raises(GateRefused, match="unpaid"):
         cs.close(actor=team.head, case=case, on=fine.due_on, now=NOW)
     fine_payment_record(
         actor=team.a, measure=fine, paid_on=fine.due_on, amount=Decimal("100000.00"), reference="BANK-1", now=NOW

@@ -9,6 +9,7 @@ from docket.clues.models import Clue, ClueStatus, Source
 from docket.core.errors import Denied, GateRefused, InvalidInput
 from docket.measures.models import Measure
 from docket.measures.services import transfer_receipt_record
+from docket.measures.transfers import clue_transfer
 from docket.officers.models import Role
 
 NOW = t.NOW
@@ -67,8 +68,8 @@ def test_no_case_needs_a_reason(team):
 def test_transfer_to_authority_tracks_receipt(team):
     clue = _clue(team)
     with pytest.raises(InvalidInput):
-        cl.clue_transfer(actor=team.head, clue=clue, reason="r", on=D(2024, 6, 5), now=NOW, authority="army")
-    measure = cl.clue_transfer(
+        clue_transfer(actor=team.head, clue=clue, reason="r", on=D(2024, 6, 5), now=NOW, authority="army")
+    measure = clue_transfer(
         actor=team.head, clue=clue, reason="涉嫌电信诈骗", on=D(2024, 6, 5), now=NOW, authority="public_security"
     )
     assert measure.type == "transfer" and measure.clue == clue and measure.subjects.count() == 1
@@ -82,11 +83,11 @@ def test_transfer_to_authority_tracks_receipt(team):
 
 def test_transfer_to_another_office_creates_its_clue(team, tree):
     clue = _clue(team)
-    cl.clue_transfer(actor=team.head, clue=clue, reason="属地管辖", on=D(2024, 6, 5), now=NOW, to_office=tree.gd)
+    clue_transfer(actor=team.head, clue=clue, reason="属地管辖", on=D(2024, 6, 5), now=NOW, to_office=tree.gd)
     received = Clue.objects.get(office=tree.gd)
     assert received.origin_clue == clue and received.status == ClueStatus.OPEN
     with pytest.raises(InvalidInput):
-        cl.clue_transfer(actor=team.head, clue=_clue(team), reason="r", on=D(2024, 6, 5), now=NOW, to_office=tree.hz)
+        clue_transfer(actor=team.head, clue=_clue(team), reason="r", on=D(2024, 6, 5), now=NOW, to_office=tree.hz)
 
 
 def test_merge_into_clue_or_case_of_the_same_office(team, tree):

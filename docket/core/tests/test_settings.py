@@ -63,4 +63,4 @@ def test_dates_of_legal_effect_are_taken_in_the_office_time_zone():
     assert local_date(late_evening_utc) == dt.date(2024, 3, 5)  # 01:30 in Shanghai
     assert local_date(late_evening_utc, "Europe/Berlin") == dt.date(2024, 3, 4)
     with pytest.raises(ValueError):
-        local_date(dt.datetime(2024, 3, 4, 17, 30))
+        local_date(dt.datetime(2024, 3, 4, 17, 30))  # noqa: DTZ001 - the naive time is what is refused

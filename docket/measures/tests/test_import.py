@@ -111,7 +111,7 @@ def test_every_bad_row_is_listed_and_nothing_is_stored(tree):
         (11, "subject_kind"),
         (12, "subject_platform"),
         (13, "amount"),
-        (14, "row"),
+        (14, "measure"),  # a short row: the first column it lacks
     }
     assert Measure.objects.count() == 0 and Subject.objects.count() == 0
 
@@ -193,7 +193,8 @@ def test_more_refusals(tree):
     assert [(e.row, e.field) for e in exc.value.errors] == [(1, "measure")]
     with pytest.raises(InvalidInput) as exc:
         measures_import(actor=None, system=True, data=b"office_code,date\xff\n", now=NOW)
-    assert exc.value.errors[0].field == "file"
+    assert [(e.row, e.field) for e in exc.value.errors] == [(1, "column 2")]
+    assert "not UTF-8" in exc.value.errors[0].message
     assert Measure.objects.filter(case__isnull=True).count() == 0
 
 

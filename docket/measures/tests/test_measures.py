@@ -7,10 +7,11 @@ from docket import testing as t
 from docket.cases.models import State
 from docket.clues.models import Clue
 from docket.core.errors import Denied, GateRefused, InvalidInput
+from docket.core.vocabulary import Kind
 from docket.measures import services as ms
 from docket.measures.models import Measure, TargetStatus
 from docket.officers.models import Role
-from docket.subjects.models import Kind, Subject
+from docket.subjects.models import Subject
 
 NOW = t.NOW
 D = dt.date
@@ -235,3 +236,45 @@ def test_a_paid_measure_is_not_deleted(team):
     )
     with pytest.raises(GateRefused, match="Payments"):
         ms.measure_delete(actor=team.head, measure=fine, reason="错误", now=NOW)
+
+
+def test_a_transferred_clue_counts_in_its_campaign(tree, team):
+    """The transfer measure carries the clue's campaigns before its cells are added (they were set after, and
+    campaign figures missed every transferred clue)."""
+    from docket.campaigns.services import campaign_create
+    from docket.clues.models import Source
+    from docket.clues.services import clue_register
+    from docket.measures.transfers import clue_transfer
+    from docket.reports.aggregates import ANY
+    from docket.reports.queries import figures
+
+    campaign = campaign_create(
+        actor=t.officer(tree.zj, Role.OFFICE_HEAD),
+        slug="qinglang-2024",
+        name="清朗",
+        starts_on=D(2024, 1, 1),
+        ends_on=D(2024, 12, 31),
+        focus_areas=[],
+        offices=[tree.hz],
+        now=NOW,
+    )
+    clue = clue_register(
+        actor=team.a,
+        source=Source.MEDIA,
+        received_on=D(2024, 6, 3),
+        summary="s",
+        subjects=[t.organisation()],
+        campaigns=[campaign],
+        now=NOW,
+    )
+    transfer = clue_transfer(
+        actor=team.head, clue=clue, reason="涉嫌犯罪", on=D(2024, 6, 5), now=NOW, authority="public_security"
+    )
+    assert list(transfer.campaigns.all()) == [campaign]
+    raw = Measure.objects.filter(campaigns=campaign, type="transfer", office__path__startswith=tree.zj.path).count()
+    assert raw == 1
+    for office in (tree.zj, tree.hz, tree.national):
+        f = figures(office=office, date_from=D(2024, 1, 1), date_to=D(2024, 12, 31), campaign_id=campaign.pk)
+        assert f.tallies[("transfer", ANY)].events == raw, office
+        month = figures(office=office, date_from=D(2024, 6, 1), date_to=D(2024, 6, 30), campaign_id=campaign.pk)
+        assert month.tallies[("transfer", ANY)].events == raw, office

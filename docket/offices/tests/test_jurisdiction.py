@@ -96,7 +96,8 @@ def test_fetch_by_id_is_not_found_and_audited(world):
 
 
 def test_every_service_refuses_outsiders_and_the_parent(world):
-    """Services take objects, so a caller who got hold of one still cannot act outside their own office."""
+    """Services take objects, so a caller who got hold of one still cannot act outside their own office:
+    to an outsider the object does not exist (NotFound), to a higher office the step is not theirs (Denied)."""
     case, fine, day = world.case, world.fine, world.case.filed_on
     calls = [
         lambda a: cs.case_assign(actor=a, case=case, officers=[], on=day, now=NOW),
@@ -116,17 +117,24 @@ def test_every_service_refuses_outsiders_and_the_parent(world):
         lambda a: cl.clue_no_case(actor=a, clue=case.clue, reason="r", on=day, now=NOW),
         lambda a: cs.case_file(actor=a, clue=case.clue, title="t", on=day, now=NOW),
     ]
-    actors = [
-        *[a for group in world.outsiders.values() for a in group.values()],
-        *world.insiders["parent"].values(),
-        *world.insiders["national"].values(),
-    ]
+    outsiders = [a for group in world.outsiders.values() for a in group.values()]
+    above = [*world.insiders["parent"].values(), *world.insiders["national"].values()]
     before = Case.objects.get(pk=case.pk).version
-    for actor in actors:
+    denials = AuditEntry.objects.filter(outcome=Outcome.DENIED).count()
+    # Outside the jurisdiction (a sibling, a child, another province) the case does not exist, whatever the role.
+    for actor in outsiders:
+        for call in calls:
+            with pytest.raises(NotFound):
+                call(actor)
+    # Above it, the case is seen but the step belongs to its own office.
+    for actor in above:
         for call in calls:
             with pytest.raises(Denied):
                 call(actor)
     assert Case.objects.get(pk=case.pk).version == before
+    assert AuditEntry.objects.filter(outcome=Outcome.DENIED).count() == denials + (len(outsiders) + len(above)) * len(
+        calls
+    )
 
 
 def test_platform_sees_only_orders_addressed_to_it(tree, team):
@@ -187,7 +195,7 @@ def test_admin_lists_searches_and_pages_are_scoped(world, client):
     case = world.case
     for name, actors in {**world.outsiders, "own": world.insiders["own"], "parent": world.insiders["parent"]}.items():
         actor = actors["office_head"]
-        client.force_login(actor)
+        t.verified_login(client, actor)
         visible = name in ("own", "parent")
         for path in ADMIN_MODELS:
             listing = client.get(f"/admin/{path}/")

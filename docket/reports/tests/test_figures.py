@@ -11,13 +11,14 @@ from django.core.management import CommandError, call_command
 
 from docket import testing as t
 from docket.campaigns.services import campaign_create
+from docket.core.vocabulary import Kind
 from docket.measures import services as ms
 from docket.officers.models import Role
 from docket.reports.aggregates import ANY, CELL_COLUMNS, cells_rebuild
 from docket.reports.models import Cell, Counting, Metric, MetricSet
 from docket.reports.queries import Tally, _add_raw, _measures, figures, report_data
 from docket.reports.render import Period, report_csv, report_text
-from docket.subjects.models import Kind, Subject
+from docket.subjects.models import Subject
 
 D = dt.date
 NOW = dt.datetime(2024, 12, 31, 8, 0, tzinfo=dt.UTC)
@@ -193,9 +194,9 @@ def test_cells_are_kept_where_counting_would_be_slow(world):
     _interview(world.hz, world.a, D(2024, 3, 6))
     grains = {(c.scope_id, c.grain) for c in Cell.objects.all()}
     tree = world.tree
-    assert {g for s, g in grains if s == tree.national.pk} == {"M", "Y"}
-    assert {g for s, g in grains if s == tree.zj.pk} == {"M", "Y"}
-    assert {g for s, g in grains if s == tree.hz.pk} == {"Y"}  # a city: years only
+    assert {g for s, g in grains if s == tree.national.pk} == {"D", "M", "Y"}
+    assert {g for s, g in grains if s == tree.zj.pk} == {"D", "M", "Y"}
+    assert {g for s, g in grains if s == tree.hz.pk} == {"M", "Y"}  # a city: months and years
     assert not any(s == tree.xh.pk for s, _ in grains)  # a county: none
     march = (D(2024, 3, 1), D(2024, 3, 31))
     for office in (tree.national, tree.zj, tree.hz, tree.xh):
@@ -269,7 +270,13 @@ def test_report_command_formats_and_errors(world, tmp_path):
     assert book.sheetnames == ["metrics", "measures", "by_office", "by_month", "by_kind", "top_offices"]
     assert [r for r in book["top_offices"].iter_rows(values_only=True)][1] == ("330100", "杭州市网信办", 1)
     assert [r for r in book["by_month"].iter_rows(values_only=True)][6] == (6, 1)
-    assert [r for r in book["metrics"].iter_rows(values_only=True) if r[0] == "closed_websites"][0][3] == 1
+    assert [r for r in book["metrics"].iter_rows(values_only=True) if r[0] == "closed_websites"][0][2] == 1
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    with translation.override("zh-hans"):
+        header = (_("Key"), _("Figure"), _("Value"), _("Year before (same definition)"))
+    assert next(book["metrics"].iter_rows(values_only=True)) == header  # words, not machine names
     for args, message in [
         (["--format", "json"], "--year"),
         (["--year", "2023", "--from", "2023-01-01"], "not both"),
@@ -293,7 +300,7 @@ def test_csv_has_year_over_year(world):
 
 def test_administrator_defines_next_years_metric_set_in_the_admin(tree, client):
     admin = t.officer(tree.national, Role.ADMINISTRATOR)
-    client.force_login(admin)
+    t.verified_login(client, admin)
     form = {
         "key": "2024",
         "name": "2024 年度",

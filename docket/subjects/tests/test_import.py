@@ -75,8 +75,8 @@ def test_operator_must_exist_in_file_or_registry(db):
     [
         (b"name,identifier\nx,y\n", "kind"),
         (b"kind,name,identifier,colour\n", "colour"),
-        (b"\xff\xfe\x00", "file"),
-        (b"kind,name,identifier\nwebsite,a,b.cn,extra\n", "row"),
+        (b"\xff\xfe\x00", "column 1"),  # UTF-16
+        (b"kind,name,identifier\nwebsite,a,b.cn,extra\n", "column 4"),  # one field too many
         (b"kind,name,identifier,name\nwebsite,a,b.cn,c\n", "name"),  # a column given twice
     ],
 )

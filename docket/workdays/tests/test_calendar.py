@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from docket import testing as t
-from docket.core.errors import CalendarMissing, Denied, InvalidInput
+from docket.core.errors import CalendarMissing, Conflict, Denied, InvalidInput
 from docket.officers.models import Role
 from docket.workdays.calendar import add_calendar_days, add_working_days, is_working_day, working_days_between
 from docket.workdays.clocks import deadline, default_profile
@@ -111,7 +111,7 @@ def test_calendar_edits_are_for_administrators_and_validated(tree):
         calendar_day_set(actor=admin, date=D(2024, 5, 7), kind="workday", now=t.NOW)
     with pytest.raises(InvalidInput, match="kind"):
         calendar_day_set(actor=admin, date=D(2024, 5, 11), kind="festival", now=t.NOW)
-    with pytest.raises(InvalidInput, match="already"):
+    with pytest.raises(Conflict, match="already"):
         calendar_year_add(actor=admin, year=2024, source="notice", now=t.NOW)
     calendar_year_add(actor=admin, year=2031, source="国务院办公厅通知", now=t.NOW)
     assert add_working_days(D(2031, 3, 3), 1) == D(2031, 3, 4)

@@ -23,4 +23,4 @@ class Command(BaseCommand):
             transaction.atomic(),
         ):
             n = cells_rebuild(progress=bar)
-        self.stdout.write(f"aggregates rebuilt from {n} measures")
+        self.stdout.write(f"aggregates rebuilt from {n} measures")  # the rebuild ends with ANALYZE on PostgreSQL

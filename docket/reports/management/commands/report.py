@@ -33,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="json", choices=FORMATS)
         parser.add_argument("--lang", default="zh", choices=("zh", "en"))
         parser.add_argument("--output", "-o", help="write to this file instead of standard output")
+        parser.add_argument(
+            "--audience",
+            default="public",
+            choices=("public", "internal"),
+            help="html/pdf: 'public' (default) shows no record ids, identifiers or admin links; 'internal' does",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["year"] is not None:
@@ -57,11 +63,11 @@ class Command(BaseCommand):
         fmt = options["format"]
         if fmt in ("xlsx", "pdf"):
             if fmt == "xlsx":
-                data = render.report_xlsx(office, period, campaign_id)
+                data = render.report_xlsx(office, period, campaign_id, lang=options["lang"])
             else:
                 from docket.reports.document import report_pdf
 
-                data = report_pdf(office, period, options["lang"], campaign_id)
+                data = report_pdf(office, period, options["lang"], campaign_id, audience=options["audience"])
             if not options["output"]:
                 if sys.stdout.isatty():
                     raise CommandError(f"{fmt} is binary: give --output FILE")
@@ -75,7 +81,7 @@ class Command(BaseCommand):
         elif fmt == "html":
             from docket.reports.document import report_html
 
-            text = report_html(office, period, options["lang"], campaign_id)
+            text = report_html(office, period, options["lang"], campaign_id, audience=options["audience"])
         elif fmt == "text":
             text = render.report_text(office, period, options["lang"], campaign_id)
         else:

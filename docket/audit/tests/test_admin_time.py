@@ -1,0 +1,18 @@
+"""The audit list shows times in the reader's zone, and does not call them UTC."""
+
+import datetime as dt
+
+from docket import testing as t
+from docket.audit.services import audit_record
+from docket.officers.models import Role
+
+
+def test_audit_list_labels_the_local_time_it_shows(tree, client):
+    inspector = t.officer(tree.hz, Role.INSPECTOR)
+    audit_record(actor=inspector, action="probe", now=dt.datetime(2024, 1, 1, 0, 30, tzinfo=dt.UTC))
+    t.verified_login(client, inspector)
+    page = client.get("/admin/audit/auditentry/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "probe" in page
+    assert "UTC" not in page
+    # 00:30 UTC is 08:30 in Beijing, the zone the list is shown in.
+    assert "8:30 a.m." in page

@@ -1,0 +1,28 @@
+"""The root's jurisdiction is read without a join, and means exactly what the path filter means."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from docket import testing as t
+from docket.cases.models import Case, State
+from docket.officers.models import Officer, Role
+from docket.offices.models import Level, Office
+
+
+def test_the_national_office_sees_what_the_path_filter_gives_and_no_more(tree, team):
+    t.drive(team, to=State.FILED)
+    t.drive(t.Team(tree.gd), to=State.FILED)
+    national = t.officer(tree.national, Role.INSPECTOR)
+    visible = Case.objects.visible_to(national)
+    assert "offices_office" not in str(visible.query)  # no join for the root
+    assert set(visible) == set(Case.objects.filter(office__path__startswith=tree.national.path))
+    platform_client = t.officer(None, Role.PLATFORM)
+    admin = t.officer(tree.national, Role.ADMINISTRATOR)
+    assert platform_client not in Officer.objects.visible_to(admin)
+    zj = t.officer(tree.zj, Role.INSPECTOR)
+    assert set(Case.objects.visible_to(zj)) == {c for c in Case.objects.all() if c.office.path.startswith(tree.zj.path)}
+
+
+def test_there_is_one_root_office(tree):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Office.objects.create(code="999999", name="另一个根", level=Level.NATIONAL, parent=None, path="/999999/")

@@ -1,0 +1,106 @@
+"""A natural person's identity number is masked on every page; the full number needs a role and is audited."""
+
+import re
+
+import pytest
+
+from docket import testing as t
+from docket.audit.models import AuditEntry, Outcome
+from docket.clues.models import Source
+from docket.clues.services import clue_register
+from docket.core.errors import Denied, NotFound
+from docket.officers.models import Role
+from docket.subjects.identity import subject_identifier_reveal
+from docket.subjects.models import Kind, Subject, mask_identifier
+
+NOW = t.NOW
+LIST = "/admin/subjects/subject/"
+
+
+@pytest.fixture
+def person(team):
+    number = t.valid_resident_id(7)
+    subject = Subject.objects.create(kind=Kind.RESPONSIBLE_PERSON, name="张三", identifier=number, position="负责人")
+    clue = clue_register(
+        actor=team.a, source=Source.PUBLIC_REPORT, received_on=NOW.date(), summary="举报", subjects=[subject], now=NOW
+    )
+    subject.clue = clue
+    return subject
+
+
+def _page(client, officer, url, **kw):
+    client.force_login(officer)
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="en", **kw)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_mask(person):
+    masked = mask_identifier(Kind.RESPONSIBLE_PERSON, person.identifier)
+    assert masked == person.identifier[:4] + "*" * 10 + person.identifier[-4:]
+    assert person.display_identifier == masked and masked in str(person) and person.identifier not in str(person)
+    assert mask_identifier(Kind.RESPONSIBLE_PERSON, "1234") == "****"
+    org = t.organisation()
+    assert org.display_identifier == org.identifier and org.identifier in str(org)
+
+
+def test_masked_in_the_admin_list_change_page_and_search(client, team, person):
+    full, masked = person.identifier, person.display_identifier
+    pages = {
+        "list": _page(client, team.a, LIST),
+        "change": _page(client, team.a, f"{LIST}{person.pk}/change/"),
+        "search by the full number": _page(client, team.a, LIST, data={"q": full}),
+        "search by name": _page(client, team.a, LIST, data={"q": "张三"}),
+        "clue page": _page(client, team.a, f"/admin/clues/clue/{person.clue.pk}/change/"),
+    }
+    for where, html in pages.items():
+        if where.startswith("search"):
+            # The search box and links echo what the officer typed; the results must not add to it.
+            html = re.sub(r'href="[^"]*"', "", " ".join(re.findall(r"<tbody>.*?</tbody>", html, re.S)))
+            assert person.name in html, where
+        assert full not in html, where
+        assert masked in html, where
+    assert "/identifier/" not in pages["change"]  # no way to the full number without the role
+
+
+def test_a_person_is_not_found_by_parts_of_the_number(client, team, person):
+    org = t.organisation()
+    for part in (person.identifier[:8], person.identifier[6:14], person.identifier[-6:]):
+        html = _page(client, team.a, LIST, data={"q": part})
+        assert person.name not in html, part
+    # Public identifiers are still found by any part.
+    assert org.name in _page(client, team.a, LIST, data={"q": org.identifier[4:12]})
+    assert person.name in _page(client, team.a, LIST, data={"q": person.identifier.lower()})
+
+
+def test_the_full_number_needs_the_role_and_each_view_is_audited(client, tree, team, person):
+    reader = t.officer(tree.hz, Role.CASE_OFFICER, Role.PERSONAL_DATA)
+    url = f"{LIST}{person.pk}/identifier/"
+    change = _page(client, reader, f"{LIST}{person.pk}/change/")
+    assert url in change and person.identifier not in change
+    assert person.identifier not in _page(client, reader, url)  # asking is not yet seeing
+    assert not AuditEntry.objects.filter(action="subject.identifier_full").exists()
+    response = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert person.identifier in response.content.decode() and "no-store" in response["Cache-Control"]
+    client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    views = AuditEntry.objects.filter(action="subject.identifier_full", object_id=str(person.pk))
+    assert [(v.actor_id, v.outcome, v.detail) for v in views] == [
+        (reader.pk, Outcome.OK, {"kind": "responsible_person"})
+    ] * 2
+    assert not AuditEntry.objects.filter(detail__icontains=person.identifier).exists()
+    # Without the role: refused, audited, the number not shown.
+    client.force_login(team.a)
+    client_page = client.post(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert person.identifier not in client_page and "personal data" in client_page.lower()
+    refused = AuditEntry.objects.filter(actor_id=team.a.pk, outcome=Outcome.DENIED).get()
+    assert refused.action == "subject_identifier_reveal"
+    with pytest.raises(Denied):
+        subject_identifier_reveal(actor=team.a, subject=person, now=NOW)
+
+
+@pytest.mark.jurisdiction("subject_identifier_reveal")
+def test_subject_identifier_reveal_sibling_office_not_found(tree, person):
+    sibling = t.officer(tree.nb, Role.CASE_OFFICER, Role.PERSONAL_DATA)
+    with pytest.raises(NotFound):
+        subject_identifier_reveal(actor=sibling, subject=person, now=NOW)
+    assert not AuditEntry.objects.filter(action="subject.identifier_full").exists()
