@@ -1,22 +1,25 @@
 """Role checks, made in the services so no door (admin, API, command) can skip them."""
 
+from __future__ import annotations
+
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from docket.core.errors import Denied, NotFound
+from docket.officers.actors import Actor
 from docket.officers.models import Role
 from docket.offices.models import Office
 
 
-def outside_jurisdiction(actor: Any, office: Office) -> bool:
+def outside_jurisdiction(actor: Actor | None, office: Office) -> bool:
     """True when ``office`` lies outside the actor's subtree (a sibling, a cousin, another province)."""
     own = getattr(actor, "office", None)
     return own is not None and not office.path.startswith(own.path)
 
 
-def require_within(actor: Any, office: Office, *, obj: models.Model | None = None, doing: str = "") -> None:
+def require_within(actor: Actor | None, office: Office, *, obj: models.Model | None = None, doing: str = "") -> None:
     """NotFound, audited like a refused read (``get_visible``), when ``office`` is outside the actor's subtree."""
     if not outside_jurisdiction(actor, office):
         return
@@ -29,7 +32,7 @@ def require_within(actor: Any, office: Office, *, obj: models.Model | None = Non
 
 
 def require_role(
-    actor: Any, *roles: str, office: Office | None = None, doing: str = "", obj: models.Model | None = None
+    actor: Actor | None, *roles: str, office: Office | None = None, doing: str = "", obj: models.Model | None = None
 ) -> None:
     """Refuse unless the actor holds one of ``roles`` (in ``office`` itself, when given).
 

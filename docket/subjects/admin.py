@@ -137,6 +137,6 @@ class SubjectAdmin(ScopedAdmin):
         fields = {k: str(form.cleaned_data.get(k) or "") for k in FIELDS if k != "kind"}
         fields["operator"] = form.cleaned_data.get("operator_code") or ""
         subject, _created = subject_register(
-            actor=request.user, kind=form.cleaned_data["kind"], now=timezone.now(), **fields
+            actor=actor_of(request), kind=form.cleaned_data["kind"], now=timezone.now(), **fields
         )
         obj.pk = subject.pk

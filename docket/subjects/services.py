@@ -141,7 +141,7 @@ def _operators(identifiers: Iterable[str]) -> dict[str, int]:
 
 
 @service
-def subject_register(*, actor: Any, kind: str, now: dt.datetime, **fields: str) -> tuple[Subject, bool]:
+def subject_register(*, actor: Actor, kind: str, now: dt.datetime, **fields: str) -> tuple[Subject, bool]:
     """Register a subject, or return the one already registered under the same identity."""
     require_role(actor, *REGISTRARS, doing=_("Registering subjects"))
     data, errors = _clean(kind, fields, None)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils import timezone
 
+from docket.core.admin import actor_of
 from docket.core.admin_config import ConfigAdmin, ConfigInline, is_administrator
 from docket.workdays.models import CalendarDay, CalendarYear, ClockRule, ProcedureProfile
 from docket.workdays.services import calendar_day_set
@@ -35,11 +36,13 @@ class CalendarDayAdmin(ConfigAdmin):
         return is_administrator(request)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:  # noqa: FBT001
-        saved = calendar_day_set(actor=request.user, date=obj.date, kind=obj.kind, name=obj.name, now=timezone.now())
+        saved = calendar_day_set(
+            actor=actor_of(request), date=obj.date, kind=obj.kind, name=obj.name, now=timezone.now()
+        )
         obj.pk = saved.pk if saved else None
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        calendar_day_set(actor=request.user, date=obj.date, kind=None, now=timezone.now())
+        calendar_day_set(actor=actor_of(request), date=obj.date, kind=None, now=timezone.now())
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for obj in queryset:

@@ -16,7 +16,7 @@ from docket.workdays.notice import bad_character, parse_notice
 
 
 @service
-def calendar_year_add(*, actor: Any, year: int, source: str, now: dt.datetime) -> CalendarYear:
+def calendar_year_add(*, actor: Actor, year: int, source: str, now: dt.datetime) -> CalendarYear:
     """Declare a year's holiday data entered (its days are added with ``calendar_day_set``)."""
     require_role(actor, Role.ADMINISTRATOR, doing=_("Editing the working-day calendar"))
     if not 1990 <= year <= 2200:
@@ -37,7 +37,7 @@ def calendar_year_add(*, actor: Any, year: int, source: str, now: dt.datetime) -
 
 @service
 def calendar_day_set(
-    *, actor: Any, date: dt.date, kind: str | None, name: str = "", now: dt.datetime
+    *, actor: Actor, date: dt.date, kind: str | None, name: str = "", now: dt.datetime
 ) -> CalendarDay | None:
     """Mark a date a holiday or a make-up working day, or (``kind=None``) an ordinary day again."""
     require_role(actor, Role.ADMINISTRATOR, doing=_("Editing the working-day calendar"))
