@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -153,7 +154,7 @@ def _registry_action(step: RegistryStep) -> Callable[..., Any]:
         if "apply" not in request.POST:
             form = step.make_form(obj=first, actor=request.user, on=on)
             return _render(modeladmin, request, objects, step.name, step.label, form)
-        done = 0
+        runs = []
         for obj in objects:
             form = step.make_form(obj=obj, actor=request.user, on=on, data=request.POST, files=request.FILES)
             if not form.is_valid():
@@ -161,16 +162,8 @@ def _registry_action(step: RegistryStep) -> Callable[..., Any]:
                     return _render(modeladmin, request, objects, step.name, step.label, form)
                 modeladmin.message_user(request, _("%(obj)s: the input does not fit this object.") % {"obj": obj})
                 continue
-            try:
-                step.run(obj=obj, actor=request.user, form=form, now=timezone.now())
-                done += 1
-            except DocketError as exc:
-                for message in answer_for(exc, labels=form.labels()).messages():
-                    modeladmin.message_user(request, f"{obj}: {message}", messages.ERROR)
-        if done:
-            modeladmin.message_user(
-                request, _("%(step)s: done for %(n)d.") % {"step": step.label, "n": done}, messages.SUCCESS
-            )
+            runs.append((obj, partial(step.run, obj=obj, actor=request.user, form=form), form.labels()))
+        _apply(modeladmin, request, step.label, runs)
         return None
 
     action.__name__ = step.name
@@ -189,24 +182,35 @@ def _make_action(step: Step) -> Callable[..., Any]:
         form = step.form(request.POST, request.FILES)
         if not form.is_valid():
             return _render(modeladmin, request, queryset, step.name, step.label, form)
-        done = 0
-        for obj in queryset:
-            try:
-                step.run(actor=request.user, obj=obj, data=form.cleaned_data, now=timezone.now())
-                done += 1
-            except DocketError as exc:
-                labels = {name: str(f.label or name) for name, f in form.fields.items()}
-                for message in answer_for(exc, labels=labels).messages():
-                    modeladmin.message_user(request, f"{obj}: {message}", messages.ERROR)
-        if done:
-            modeladmin.message_user(
-                request, _("%(step)s: done for %(n)d.") % {"step": step.label, "n": done}, messages.SUCCESS
-            )
+        labels = {name: str(f.label or name) for name, f in form.fields.items()}
+        runs = [
+            (obj, partial(step.run, actor=request.user, obj=obj, data=form.cleaned_data), labels) for obj in queryset
+        ]
+        _apply(modeladmin, request, step.label, runs)
         return None
 
     action.__name__ = step.name
     action.short_description = step.label  # type: ignore[attr-defined]
     return action
+
+
+def _apply(
+    modeladmin: admin.ModelAdmin[Any],
+    request: HttpRequest,
+    label: Any,
+    runs: Iterable[tuple[Any, Callable[..., Any], dict[str, str]]],
+) -> None:
+    """Run each object's service call; say what was done and, per object, every refusal in the user's words."""
+    done = 0
+    for obj, run, labels in runs:
+        try:
+            run(now=timezone.now())
+            done += 1
+        except DocketError as exc:
+            for message in answer_for(exc, labels=labels).messages():
+                modeladmin.message_user(request, f"{obj}: {message}", messages.ERROR)
+    if done:
+        modeladmin.message_user(request, _("%(step)s: done for %(n)d.") % {"step": label, "n": done}, messages.SUCCESS)
 
 
 def _render(

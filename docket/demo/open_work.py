@@ -19,13 +19,12 @@ from docket.clues.models import Clue, Source
 from docket.clues.services import clue_register
 from docket.core.dates import local_date
 from docket.core.vocabulary import Kind, MeasureType
-from docket.demo.procedure import Team
+from docket.demo.procedure import Team, hold_hearing
 from docket.demo.state import Demo
 from docket.evidence.services import evidence_add
 from docket.officers.models import Officer
 from docket.subjects.models import Subject
 from docket.taxonomy.models import ViolationCategory
-from docket.workdays.calendar import add_working_days
 from docket.workdays.models import CalendarYear
 
 DAY = dt.timedelta(days=1)
@@ -237,25 +236,7 @@ def _case(demo: Demo, team: Team, today: dt.date, plan: Open, horizon: dt.date) 
         cs.hearing_request(actor=team.a, case=case, on=notice_day + DAY, now=now)
         if plan.stop == State.HEARING:
             return case
-        notified = notice_day + 2 * DAY
-        held = add_working_days(notified, 7)
-        cs.hearing_record(
-            actor=team.a,
-            case=case,
-            notified_on=notified,
-            held_on=held,
-            chair=team.chair,
-            record="听证笔录：当事人陈述申辩意见，调查人员出示证据。",
-            now=now,
-        )
-        cs.legal_review_record(
-            actor=team.reviewer,
-            case=case,
-            approved=True,
-            opinion="听证后复核，维持原处理意见。",
-            on=held + DAY,
-            now=now,
-        )
+        hold_hearing(team, case, notified=notice_day + 2 * DAY, now=now)
         return case  # heard: the decision waits for the head
     cs.statement_record(
         actor=team.a,

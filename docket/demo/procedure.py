@@ -145,25 +145,7 @@ def run_case(team: Team, clue: Clue, title: str, filed_on: dt.date, plan: Plan, 
         doc = cs.notice_issue(actor=team.a, case=case, served_on=notice_day, now=now)
         if plan.hearing and doc.body["hearing_offered"]:
             cs.hearing_request(actor=team.a, case=case, on=notice_day + DAY, now=now)
-            notified = notice_day + 2 * DAY
-            held = add_working_days(notified, 7)
-            cs.hearing_record(
-                actor=team.a,
-                case=case,
-                notified_on=notified,
-                held_on=held,
-                chair=team.chair,
-                record="听证笔录：当事人陈述申辩意见，调查人员出示证据。",
-                now=now,
-            )
-            cs.legal_review_record(
-                actor=team.reviewer,
-                case=case,
-                approved=True,
-                opinion="听证后复核，维持原处理意见。",
-                on=held + DAY,
-                now=now,
-            )
+            held = hold_hearing(team, case, notified=notice_day + 2 * DAY, now=now)
             decide_on = held + 2 * DAY
         else:
             cs.statement_record(
@@ -243,3 +225,21 @@ def run_case(team: Team, clue: Clue, title: str, filed_on: dt.date, plan: Plan, 
         cs.close(actor=team.head, case=case, on=last + DAY, now=now)
         cs.archive(actor=team.a, case=case, on=last + 5 * DAY, now=now)
     return case
+
+
+def hold_hearing(team: Team, case: Case, *, notified: dt.date, now: dt.datetime) -> dt.date:
+    """A hearing notified on ``notified``, held seven working days later, and the legal review after it."""
+    held = add_working_days(notified, 7)
+    cs.hearing_record(
+        actor=team.a,
+        case=case,
+        notified_on=notified,
+        held_on=held,
+        chair=team.chair,
+        record="听证笔录：当事人陈述申辩意见，调查人员出示证据。",
+        now=now,
+    )
+    cs.legal_review_record(
+        actor=team.reviewer, case=case, approved=True, opinion="听证后复核，维持原处理意见。", on=held + DAY, now=now
+    )
+    return held
