@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "docket.core",
     "docket.audit",
     "docket.offices",
@@ -93,6 +94,8 @@ INSTALLED_APPS = [
     "docket.measures",
     "docket.reports",
     "docket.accounts",
+    "docket.web",
+    "docket.api",
     "docket.demo",
     "docket.documents",
 ]
@@ -219,6 +222,20 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# The REST API (docket.api): its documentation served by Docket itself (no CDN), its rate limits per token and
+# per client address (DRF rate strings), shared through Redis across server processes when DOCKET_REDIS_URL is set.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Docket API",
+    "VERSION": "1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+DOCKET_API_RATE_TOKEN = env_str("DOCKET_API_RATE_TOKEN", "6000/min")
+DOCKET_API_RATE_ADDRESS = env_str("DOCKET_API_RATE_ADDRESS", "12000/min")
+DOCKET_REDIS_URL = env_str("DOCKET_REDIS_URL", "")
 
 LOGGING = {
     "version": 1,

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from docket.core.filters import CommaChoices
-from docket.subjects.models import Kind, Subject
+from docket.subjects.models import Kind, Subject, identifier_search
 
 
 class SubjectFilterSet(django_filters.FilterSet):
@@ -24,4 +24,5 @@ class SubjectFilterSet(django_filters.FilterSet):
 
     def search(self, qs: QuerySet[Subject], name: str, value: Any) -> QuerySet[Subject]:
         value = str(value).strip()
-        return qs.filter(Q(name__icontains=value) | Q(identifier__icontains=value)) if value else qs
+        # A natural person's identity number matches only in full: no guessing it a few digits at a time.
+        return qs.filter(Q(name__icontains=value) | identifier_search(value)) if value else qs

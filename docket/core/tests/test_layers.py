@@ -25,6 +25,8 @@ LAYERS = {
     "evidence": 2,
     "documents": 2,
     "accounts": 4,
+    "web": 4,
+    "api": 4,
     "reports": 3,
     "demo": 5,
 }

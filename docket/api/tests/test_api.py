@@ -1,0 +1,342 @@
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from docket import testing as t
+from docket.api.models import ApiToken
+from docket.api.tests.conftest import api_as, secret_for
+from docket.audit.models import AuditEntry
+from docket.cases.filtersets import CaseFilterSet
+from docket.cases.models import Case, State
+from docket.measures.models import Measure
+from docket.officers.models import Role
+
+LISTS = ["offices", "cases", "clues", "measures", "subjects", "figures/?year=2024", "nothing/here"]
+PROBLEM = "application/problem+json"
+
+
+def _problem(response, status):
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status and body["title"] and "Traceback" not in body["detail"]
+    return body
+
+
+# --- authentication ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_no_token_is_401_on_every_path(tree, path):
+    body = _problem(api_as().get(f"/api/v1/{path}"), 401)
+    assert "Bearer" in api_as().get(f"/api/v1/{path}")["WWW-Authenticate"]
+    assert body["type"].endswith("not-authenticated")
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_bad_expired_revoked_or_deactivated_is_401(tree, path):
+    officer = t.officer(tree.hz, Role.CASE_OFFICER)
+    _problem(api_as(secret="dkt_not-a-token").get(f"/api/v1/{path}"), 401)
+    _problem(api_as(secret="garbage").get(f"/api/v1/{path}"), 401)
+
+    expired = secret_for(officer, name="expired")
+    past = timezone.now() - dt.timedelta(days=10)
+    ApiToken.objects.filter(name="expired").update(created_at=past, expires_at=past + dt.timedelta(days=1))
+    _problem(api_as(secret=expired).get(f"/api/v1/{path}"), 401)
+
+    revoked = secret_for(officer, name="revoked")
+    ApiToken.objects.filter(name="revoked").update(revoked_at=timezone.now())
+    _problem(api_as(secret=revoked).get(f"/api/v1/{path}"), 401)
+
+    live = secret_for(officer, name="live")
+    assert api_as(secret=live).get("/api/v1/cases/").status_code == 200
+    officer.is_active = False
+    officer.save(update_fields=["is_active"])
+    _problem(api_as(secret=live).get(f"/api/v1/{path}"), 401)
+
+
+def test_no_token_is_401_on_steps_and_objects(tree, team):
+    case = t.drive(team, to=State.FILED)
+    for path in [f"cases/{case.ref}/", f"clues/{case.clue.ref}/", f"audit/case/{case.ref}/", "measures/1/"]:
+        _problem(api_as().get(f"/api/v1/{path}"), 401)
+    _problem(api_as().post(f"/api/v1/cases/{case.ref}/steps/assign/", {}, format="json"), 401)
+    assert not case.assignments.exists()
+
+
+def test_measure_steps_are_scoped_and_named(tree, team):
+    case = t.drive(team, to=State.SERVED)
+    measure = Measure.objects.filter(case=case).first()
+    detail = api_as(team.head).get(f"/api/v1/measures/{measure.pk}/")
+    assert detail.status_code == 200 and isinstance(detail.json()["steps"], list)
+    _problem(api_as(team.head).post(f"/api/v1/measures/{measure.pk}/steps/fly/", {}, format="json"), 404)
+    sibling = api_as(t.officer(tree.nb, Role.OFFICE_HEAD, Role.CASE_OFFICER))
+    _problem(sibling.post(f"/api/v1/measures/{measure.pk}/steps/measure_confirm/", {}, format="json"), 404)
+
+
+def test_a_session_is_not_accepted(tree, client):
+    officer = t.officer(tree.hz, Role.CASE_OFFICER)
+    client.force_login(officer)
+    assert client.get("/api/v1/cases/").status_code == 401
+
+
+def test_an_unknown_path_with_a_token_is_404(tree):
+    officer = t.officer(tree.hz, Role.CASE_OFFICER)
+    _problem(api_as(officer).get("/api/v1/nothing/here/"), 404)
+
+
+# --- jurisdiction -----------------------------------------------------------------------------------------------
+
+
+def test_a_sibling_office_gets_404_on_every_object_and_nothing_in_lists(tree, team):
+    case = t.drive(team, to=State.SERVED)
+    measure = Measure.objects.filter(case=case).first()
+    assert measure is not None
+    mine = api_as(team.head)
+    paths = [
+        f"/api/v1/cases/{case.ref}/",
+        f"/api/v1/clues/{case.clue.ref}/",
+        f"/api/v1/measures/{measure.pk}/",
+        f"/api/v1/audit/case/{case.ref}/",
+        f"/api/v1/audit/clue/{case.clue.ref}/",
+        f"/api/v1/audit/measure/{measure.pk}/",
+    ]
+    for path in paths:
+        assert mine.get(path).status_code == 200, path
+    sibling = api_as(t.officer(tree.nb, Role.OFFICE_HEAD, Role.CASE_OFFICER))
+    for path in paths:
+        body = _problem(sibling.get(path), 404)
+        never = _problem(sibling.get(path.replace(str(case.ref), "X-0000").replace(f"/{measure.pk}/", "/999999/")), 404)
+        assert body["detail"] in {never["detail"], "Not found."}, path
+    _problem(sibling.post(f"/api/v1/cases/{case.ref}/steps/close/", {}, format="json"), 404)
+    _problem(sibling.post(f"/api/v1/clues/{case.clue.ref}/steps/clue_no_case/", {}, format="json"), 404)
+    before = AuditEntry.objects.count()
+    _problem(sibling.post(f"/api/v1/cases/{case.ref}/steps/close/", {}, format="json"), 404)
+    # The refused look is on record, as for any read outside the jurisdiction.
+    assert AuditEntry.objects.count() == before + 1
+    # Organisations are a registry shared by every office; cases, clues and measures are not.
+    for name in ["cases", "clues", "measures"]:
+        assert sibling.get(f"/api/v1/{name}/").json()["results"] == [], name
+        assert mine.get(f"/api/v1/{name}/").json()["results"], name
+
+
+def test_figures_outside_the_jurisdiction_is_404_and_statisticians_read_them(tree):
+    stat = api_as(t.officer(tree.zj, Role.STATISTICIAN))
+    assert stat.get("/api/v1/figures/?year=2023&office=330100").status_code == 200
+    data = stat.get("/api/v1/figures/?year=2023").json()
+    assert isinstance(data, dict) and data
+    _problem(stat.get("/api/v1/figures/?year=2023&office=440000"), 404)
+    body = _problem(stat.get("/api/v1/figures/?year=soon"), 422)
+    assert body["errors"][0]["field"] == "year"
+
+
+# --- lists ------------------------------------------------------------------------------------------------------
+
+
+def test_lists_filter_exactly_as_the_filterset(tree, team):
+    t.drive(team, to=State.FILED)
+    t.drive(team, to=State.FILED)
+    t.drive(team, to=State.INVESTIGATING)
+    api = api_as(team.head)
+    for params in [{"state": "investigating"}, {"state": "filed"}, {"state": "filed,investigating"}, {"q": "平台"}]:
+        expected = CaseFilterSet(params, queryset=Case.objects.visible_to(team.head)).qs
+        got = api.get("/api/v1/cases/", params).json()["results"]
+        assert sorted(c["ref"] for c in got) == sorted(expected.values_list("ref", flat=True)), params
+    assert len(api.get("/api/v1/cases/", {"state": "investigating"}).json()["results"]) == 1
+    assert api.get("/api/v1/cases/", {"state": "nonsense"}).json()["results"] == []
+    body = _problem(api.get("/api/v1/cases/", {"filed_from": "not a date"}), 422)
+    assert body["errors"][0]["field"] == "filed_from"
+
+
+def test_cursor_pages_newest_first(tree, team):
+    cases = [t.drive(team, to=State.FILED) for _ in range(3)]
+    api = api_as(team.head)
+    first = api.get("/api/v1/cases/", {"page_size": 2}).json()
+    assert [c["ref"] for c in first["results"]] == [cases[2].ref, cases[1].ref]
+    rest = api.get(first["next"]).json()
+    assert [c["ref"] for c in rest["results"]] == [cases[0].ref] and rest["next"] is None
+
+
+def test_identity_numbers_are_masked(tree, team):
+    from docket.subjects.models import Kind, Subject
+
+    person = Subject.objects.create(kind=Kind.RESPONSIBLE_PERSON, name="张三", identifier=t.valid_resident_id(7))
+    case = t.drive(team, to=State.FILED)
+    case.parties.add(person)
+    api = api_as(team.head)
+    body = api.get(f"/api/v1/cases/{case.ref}/").json()
+    shown = next(p["identifier"] for p in body["parties"] if p["id"] == person.pk)
+    assert shown != person.identifier and shown == person.display_identifier
+    subject = api.get(f"/api/v1/subjects/{person.pk}/").json()
+    assert subject["identifier"] == person.display_identifier
+    # A person is seen only by offices with a case, clue or measure about them.
+    _problem(api_as(t.officer(tree.nb, Role.OFFICE_HEAD)).get(f"/api/v1/subjects/{person.pk}/"), 404)
+
+
+def _count_queries(api, path):
+    with CaptureQueriesContext(connection) as ctx:
+        response = api.get(path)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["cases", "clues", "measures", "subjects"])
+def test_list_query_count_does_not_grow_with_the_rows(tree, team, name):
+    t.drive(team, to=State.SERVED)
+    api = api_as(team.head)
+    path = f"/api/v1/{name}/"
+    api.get(path)  # the token's first use writes its last_used_at once
+    one = _count_queries(api, path)
+    for _ in range(4):
+        t.drive(team, to=State.SERVED)
+    assert len(api.get(path).json()["results"]) >= 5
+    assert _count_queries(api, path) == one
+
+
+# --- steps ------------------------------------------------------------------------------------------------------
+
+
+def test_steps_through_the_api_are_done_and_audited(tree, team):
+    case = t.drive(team, to=State.FILED)
+    head, investigator = api_as(team.head), api_as(team.a)
+    detail = head.get(f"/api/v1/cases/{case.ref}/")
+    assert detail["ETag"] == f'"{case.version}"'
+    steps = {s["action"]: s for s in detail.json()["steps"]}
+    assert steps["assign"]["allowed"] is True
+    assert steps["investigation_start"]["allowed"] is False and "two officers" in steps["investigation_start"]["reason"]
+
+    refused = investigator.post(
+        f"/api/v1/cases/{case.ref}/steps/investigation_start/", {"on": str(case.filed_on)}, format="json"
+    )
+    body = _problem(refused, 422)
+    assert body["detail"] == steps["investigation_start"]["reason"]
+
+    done = head.post(
+        f"/api/v1/cases/{case.ref}/steps/assign/",
+        {"on": str(case.filed_on), "officers": [team.a.pk, team.b.pk]},
+        format="json",
+        HTTP_IF_MATCH=f'"{case.version}"',
+    )
+    assert done.status_code == 200, done.content
+    assert sorted(case.assignments.filter(active=True).values_list("officer_id", flat=True)) == sorted(
+        [team.a.pk, team.b.pk]
+    )
+    started = investigator.post(
+        f"/api/v1/cases/{case.ref}/steps/investigation_start/", {"on": str(case.filed_on)}, format="json"
+    )
+    assert started.status_code == 200, started.content
+    assert started.json()["state"] == State.INVESTIGATING
+    case.refresh_from_db()
+    assert started["ETag"] == f'"{case.version}"' and case.state == State.INVESTIGATING
+    entry = AuditEntry.objects.filter(object_id=str(case.pk), action__contains="investigation_start").get()
+    assert entry.actor_id == team.a.pk
+
+
+def test_bad_input_names_the_field_with_its_label(tree, team):
+    case = t.drive(team, to=State.FILED)
+    response = api_as(team.head).post(
+        f"/api/v1/cases/{case.ref}/steps/assign/", {"on": "not a date", "officers": [999999]}, format="json"
+    )
+    body = _problem(response, 422)
+    fields = {e["field"]: e for e in body["errors"]}
+    assert {"on", "officers"} <= set(fields)
+    assert fields["officers"]["label"] == "Investigators"
+    assert not case.assignments.exists()
+
+
+def test_stale_if_match_is_412_and_stale_version_409(tree, team):
+    case = t.drive(team, to=State.FILED)
+    api = api_as(team.head)
+    data = {"on": str(case.filed_on), "officers": [team.a.pk, team.b.pk]}
+    url = f"/api/v1/cases/{case.ref}/steps/assign/"
+    _problem(api.post(url, data, format="json", HTTP_IF_MATCH=f'"{case.version + 5}"'), 412)
+    _problem(api.post(url, {**data, "version": case.version + 5}, format="json"), 409)
+    assert not case.assignments.exists()
+    assert api.post(url, {**data, "version": case.version}, format="json").status_code == 200
+
+
+def test_an_unknown_step_is_404(tree, team):
+    case = t.drive(team, to=State.FILED)
+    _problem(api_as(team.head).post(f"/api/v1/cases/{case.ref}/steps/fly/", {}, format="json"), 404)
+
+
+def test_a_draft_with_penalties_goes_through_the_formset(tree, team):
+    case = t.drive(team, to=State.INVESTIGATING)
+    response = api_as(team.a).post(
+        f"/api/v1/cases/{case.ref}/steps/draft_propose/",
+        {"outcome": "penalty", "facts": "事实", "penalties": [{"measure": "fine", "amount": "-5"}]},
+        format="json",
+    )
+    body = _problem(response, 422)
+    assert any(e.get("row") == 1 and e["field"].startswith("penalties") for e in body["errors"]), body
+
+
+# --- limits, schema ---------------------------------------------------------------------------------------------
+
+
+def test_429_with_retry_after_after_the_limit(tree, settings):
+    settings.DOCKET_API_RATE_TOKEN = "3/min"
+    api = api_as(t.officer(tree.hz, Role.CASE_OFFICER))
+    for _ in range(3):
+        assert api.get("/api/v1/offices/").status_code == 200
+    response = api.get("/api/v1/offices/")
+    _problem(response, 429)
+    assert int(response["Retry-After"]) > 0
+
+
+def test_the_address_limit_holds_without_a_token(tree, settings):
+    settings.DOCKET_API_RATE_ADDRESS = "2/min"
+    for _ in range(2):
+        assert api_as().get("/api/v1/cases/").status_code == 401
+    response = api_as().get("/api/v1/cases/")
+    _problem(response, 429)
+    assert int(response["Retry-After"]) > 0
+
+
+def test_schema_and_docs_are_served_and_valid(db, tmp_path):
+    response = api_as().get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/cases/{ref}/steps/{action}/" in response.content
+    assert b"application/problem+json" in response.content
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    docs = api_as().get("/api/docs/")
+    assert docs.status_code == 200
+    html = docs.content.decode()
+    assert "swagger-ui" in html and "cdn" not in html.lower() and "//unpkg" not in html
+
+
+def test_a_clue_filed_as_a_case_through_the_api_and_its_audit_trail(tree, team):
+    from docket.clues.models import Source
+    from docket.clues.services import clue_register
+
+    party = t.organisation()
+    clue = clue_register(
+        actor=team.a,
+        source=Source.INSPECTION,
+        received_on=timezone.localdate(),
+        summary="巡查发现",
+        subjects=[party],
+        now=timezone.now(),
+    )
+    api = api_as(team.head)
+    steps = {s["action"]: s for s in api.get(f"/api/v1/clues/{clue.ref}/").json()["steps"]}
+    assert steps["case_file"]["allowed"] is True, steps["case_file"]
+    response = api.post(
+        f"/api/v1/clues/{clue.ref}/steps/case_file/",
+        {"on": str(timezone.localdate()), "title": "某平台案", "parties": [party.pk], "flags": []},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    case = Case.objects.get(clue=clue)
+    assert case.title == "某平台案" and list(case.parties.all()) == [party]
+    trail = api.get(f"/api/v1/audit/clue/{clue.ref}/").json()["results"]
+    assert [e["action"] for e in trail] == list(
+        AuditEntry.objects.filter(object_type="clues.clue", object_id=str(clue.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+    assert trail and all(e["actor_name"] for e in trail)
+    assert ApiToken.objects.get(officer=team.head).last_used_at is not None

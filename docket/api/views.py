@@ -1,0 +1,400 @@
+"""Docket's REST API for officers (/api/v1/): a reader of the core and a caller of its steps registry.
+
+Lists filter through the apps' FilterSets and the one scoping path; a step is the registry's form, gate and
+service; a refusal is the one error mapping's answer as problem details. Nothing here decides a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.pagination import BasePagination, CursorPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from docket.api import idempotency
+from docket.api import serializers as s
+from docket.api.authentication import BearerTokenAuthentication
+from docket.api.forms import form_data, form_errors
+from docket.api.models import IdempotentRequest
+from docket.api.problems import PROBLEM_TYPE, PreconditionFailed, problem_handler
+from docket.api.throttles import AddressRateThrottle, TokenRateThrottle
+from docket.audit.models import AuditEntry
+from docket.cases import steps as case_steps
+from docket.cases.filtersets import CaseFilterSet
+from docket.cases.models import Case
+from docket.clues import steps as clue_steps
+from docket.clues.filtersets import ClueFilterSet
+from docket.clues.models import Clue
+from docket.core.dates import local_date
+from docket.core.errors import FieldError, InvalidInput, NotFound
+from docket.core.steps import Step
+from docket.measures import steps as measure_steps
+from docket.measures.filtersets import MeasureFilterSet
+from docket.measures.models import Measure
+from docket.officers.models import Role
+from docket.officers.permissions import require_role, require_within
+from docket.offices.models import Office
+from docket.offices.scoping import CASE_READER_ROLES, ScopedQuerySet, get_visible
+from docket.reports.queries import report_data
+from docket.subjects.filtersets import SubjectFilterSet
+from docket.subjects.models import Subject
+
+
+def problems(*codes: int) -> dict[Any, OpenApiResponse]:
+    """The error answers of an endpoint, each a problem document; 401 and 429 are possible everywhere."""
+    texts = {
+        401: "No valid token",
+        403: "Not allowed",
+        404: "Not found, or outside the jurisdiction",
+        409: "Changed meanwhile",
+        412: "If-Match names an old version",
+        422: "Invalid input, or the procedure does not allow the step now",
+        429: "Too many requests (see Retry-After)",
+    }
+    return {
+        (c, PROBLEM_TYPE): OpenApiResponse(response=s.ProblemSerializer, description=texts[c])
+        for c in sorted({401, 429, *codes})
+    }
+
+
+class IdCursor(CursorPagination):
+    """Newest first, by id: stable under inserts, and a page costs the same at any depth."""
+
+    ordering = "-id"
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class ApiMixin(APIView):
+    """Token only (no session), throttled, problem details for every refusal."""
+
+    authentication_classes: Sequence[type[BaseAuthentication]] = [BearerTokenAuthentication]
+    permission_classes: Sequence[Any] = [IsAuthenticated]
+    throttle_classes: Sequence[type[BaseThrottle]] = [TokenRateThrottle]
+    pagination_class: type[BasePagination] | None = IdCursor
+    labels: dict[str, str] | None = None
+    idempotent: IdempotentRequest | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # The address limit comes before the token is looked at, so guessing tokens is limited too.
+        throttle = AddressRateThrottle()
+        if not throttle.allow_request(request, self):
+            self.throttled(request, throttle.wait() or 1)
+        super().initial(request, *args, **kwargs)
+        self.idempotent = idempotency.claim(request)
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, idempotency.Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        record = getattr(self, "idempotent", None)
+        if record is not None:
+            self.idempotent = None
+            idempotency.settle(record, response)
+        return response
+
+    def get_exception_handler(self) -> Any:
+        return problem_handler
+
+    def get_exception_handler_context(self) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_exception_handler_context()
+        context["labels"] = self.labels
+        return context
+
+
+def _today(obj: Any) -> dt.date:
+    office = getattr(obj, "office", None)
+    return local_date(timezone.now(), getattr(office, "time_zone", None))
+
+
+def run_step(view: ApiMixin, request: Request, step: Step, obj: Any) -> Any:
+    """The registry's step with the body as its form's data: the form validates, the service gates and acts."""
+    on = _today(obj)
+    form = step.make_form(obj=obj, actor=request.user, on=on, data=form_data(request.data), files=request.FILES)
+    view.labels = form.labels()
+    if not form.is_valid():
+        # A step that is not possible at all says so, whatever the input.
+        step.check(obj=obj, actor=request.user, on=on)
+        raise form_errors(form)
+    return step.run(obj=obj, actor=request.user, form=form, now=timezone.now())
+
+
+def check_if_match(request: Request, version: int) -> None:
+    header = request.headers.get("If-Match")
+    if not header:
+        return
+    seen = [v.strip().removeprefix("W/").strip('"') for v in header.split(",")]
+    if "*" not in seen and str(version) not in seen:
+        raise PreconditionFailed(_("The object changed since the version named in If-Match; fetch it again."))
+
+
+def etag(version: int) -> dict[str, str]:
+    return {"ETag": f'"{version}"'}
+
+
+class Fallback(ApiMixin):
+    schema = None  # not an endpoint: the answer to every path that is none
+
+    def _absent(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise NotFound(_("Not found."))
+
+    get = post = put = patch = delete = _absent
+
+
+# --- offices --------------------------------------------------------------------------------------------------
+
+
+@extend_schema(responses={200: s.OfficeSerializer(many=True), **problems()})
+class OfficeList(ApiMixin, generics.ListAPIView[Office]):
+    """The office tree (public: every officer may name any office in a filter)."""
+
+    serializer_class = s.OfficeSerializer
+
+    def get_queryset(self) -> QuerySet[Office]:
+        return Office.objects.select_related("parent").all()
+
+
+# --- cases ----------------------------------------------------------------------------------------------------
+
+
+def _cases(actor: Any) -> ScopedQuerySet[Case]:
+    return Case.objects.visible_to(actor).select_related("office").prefetch_related("parties")
+
+
+@extend_schema(responses={200: s.CaseSerializer(many=True), **problems()})
+class CaseList(ApiMixin, generics.ListAPIView[Case]):
+    """Cases of the jurisdiction, filtered as the workspace's list (the CaseFilterSet), newest first."""
+
+    serializer_class = s.CaseSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = CaseFilterSet
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return _cases(self.request.user)
+
+
+def _case_answer(case: Case, actor: Any, status: int = 200) -> Response:
+    case.api_steps = s.steps_of(case_steps.available_steps(case, actor, on=_today(case)))  # type: ignore[attr-defined]
+    return Response(s.CaseDetailSerializer(case).data, status=status, headers=etag(case.version))
+
+
+class CaseDetail(ApiMixin):
+    @extend_schema(responses={200: s.CaseDetailSerializer, **problems(404)})
+    def get(self, request: Request, ref: str) -> Response:
+        """One case with its version (also the ETag), its parties (masked) and the steps open to you."""
+        case = get_visible(_cases(request.user), request.user, ref=ref)
+        return _case_answer(case, request.user)
+
+
+class CaseStep(ApiMixin):
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False)],
+        responses={200: s.CaseDetailSerializer, **problems(403, 404, 409, 412, 422)},
+    )
+    def post(self, request: Request, ref: str, action: str) -> Response:
+        """Take a procedure step: the body is the step's form (as in the workspace); ``version`` in the body
+        (409 when stale) or ``If-Match`` (412 when stale) guards against a change in between."""
+        case = get_visible(_cases(request.user), request.user, ref=ref)
+        step = case_steps.STEPS.get(action)
+        if step is None:
+            raise NotFound(_("No such step: %(action)s") % {"action": action})
+        check_if_match(request, case.version)
+        run_step(self, request, step, case)
+        return _case_answer(get_visible(_cases(request.user), request.user, pk=case.pk), request.user)
+
+
+# --- clues ----------------------------------------------------------------------------------------------------
+
+
+def _clues(actor: Any) -> ScopedQuerySet[Clue]:
+    return Clue.objects.visible_to(actor).select_related("office").prefetch_related("subjects")
+
+
+@extend_schema(responses={200: s.ClueSerializer(many=True), **problems()})
+class ClueList(ApiMixin, generics.ListAPIView[Clue]):
+    """Clues of the jurisdiction, filtered by the ClueFilterSet, newest first."""
+
+    serializer_class = s.ClueSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ClueFilterSet
+
+    def get_queryset(self) -> QuerySet[Clue]:
+        return _clues(self.request.user)
+
+
+def _clue_answer(clue: Clue, actor: Any) -> Response:
+    clue.api_steps = s.steps_of(clue_steps.available_steps(clue, actor, on=_today(clue)))  # type: ignore[attr-defined]
+    return Response(s.ClueDetailSerializer(clue).data)
+
+
+class ClueDetail(ApiMixin):
+    @extend_schema(responses={200: s.ClueDetailSerializer, **problems(404)})
+    def get(self, request: Request, ref: str) -> Response:
+        """One clue with the steps open to you."""
+        return _clue_answer(get_visible(_clues(request.user), request.user, ref=ref), request.user)
+
+
+class ClueStep(ApiMixin):
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: s.ClueDetailSerializer, **problems(403, 404, 409, 422)})
+    def post(self, request: Request, ref: str, action: str) -> Response:
+        """Take a step on a clue: the body is the step's form."""
+        clue = get_visible(_clues(request.user), request.user, ref=ref)
+        step = clue_steps.STEPS.get(action)
+        if step is None:
+            raise NotFound(_("No such step: %(action)s") % {"action": action})
+        run_step(self, request, step, clue)
+        return _clue_answer(get_visible(_clues(request.user), request.user, pk=clue.pk), request.user)
+
+
+# --- measures -------------------------------------------------------------------------------------------------
+
+
+def _measures(actor: Any) -> ScopedQuerySet[Measure]:
+    return Measure.objects.visible_to(actor).select_related("office", "case", "clue").prefetch_related("subjects")
+
+
+@extend_schema(responses={200: s.MeasureSerializer(many=True), **problems()})
+class MeasureList(ApiMixin, generics.ListAPIView[Measure]):
+    """Measures of the jurisdiction, filtered by the MeasureFilterSet, newest first."""
+
+    serializer_class = s.MeasureSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = MeasureFilterSet
+
+    def get_queryset(self) -> QuerySet[Measure]:
+        return _measures(self.request.user)
+
+
+def _measure_answer(measure: Measure, actor: Any) -> Response:
+    available = measure_steps.available_steps(measure, actor, on=_today(measure))
+    measure.api_steps = s.steps_of(available)  # type: ignore[attr-defined]
+    return Response(s.MeasureDetailSerializer(measure).data)
+
+
+class MeasureDetail(ApiMixin):
+    @extend_schema(responses={200: s.MeasureDetailSerializer, **problems(404)})
+    def get(self, request: Request, pk: int) -> Response:
+        """One measure with the steps open to you."""
+        return _measure_answer(get_visible(_measures(request.user), request.user, pk=pk), request.user)
+
+
+class MeasureStep(ApiMixin):
+    @extend_schema(
+        request=OpenApiTypes.OBJECT, responses={200: s.MeasureDetailSerializer, **problems(403, 404, 409, 422)}
+    )
+    def post(self, request: Request, pk: int, action: str) -> Response:
+        """Take a step on a measure (confirmation, payment, ...): the body is the step's form."""
+        measure = get_visible(_measures(request.user), request.user, pk=pk)
+        step = measure_steps.STEPS.get(action)
+        if step is None:
+            raise NotFound(_("No such step: %(action)s") % {"action": action})
+        run_step(self, request, step, measure)
+        return _measure_answer(get_visible(_measures(request.user), request.user, pk=measure.pk), request.user)
+
+
+# --- subjects -------------------------------------------------------------------------------------------------
+
+
+@extend_schema(responses={200: s.SubjectSerializer(many=True), **problems()})
+class SubjectList(ApiMixin, generics.ListAPIView[Subject]):
+    """Subjects you may see, filtered by the SubjectFilterSet; identity numbers masked."""
+
+    serializer_class = s.SubjectSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = SubjectFilterSet
+
+    def get_queryset(self) -> QuerySet[Subject]:
+        return Subject.objects.visible_to(self.request.user)
+
+
+class SubjectDetail(ApiMixin):
+    @extend_schema(responses={200: s.SubjectSerializer, **problems(404)})
+    def get(self, request: Request, pk: int) -> Response:
+        """One subject; a natural person's identity number masked."""
+        subject: Subject = get_visible(Subject.objects.all(), request.user, pk=pk)  # type: ignore[arg-type]
+        return Response(s.SubjectSerializer(subject).data)
+
+
+# --- figures --------------------------------------------------------------------------------------------------
+
+FIGURE_READERS = (Role.STATISTICIAN, Role.ADMINISTRATOR, *CASE_READER_ROLES)
+
+
+class Figures(ApiMixin):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, required=True),
+            OpenApiParameter("office", str, required=False, description="division code (default: your office)"),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **problems(403, 404, 422)},
+    )
+    def get(self, request: Request) -> Response:
+        """The figures of a year for an office's jurisdiction: the JSON of ``docket report``."""
+        actor: Any = request.user
+        year_text = request.query_params.get("year", "")
+        if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
+            raise InvalidInput(FieldError("year", _("A year such as 2023.")))
+        require_role(actor, *FIGURE_READERS, doing=_("Reading figures"))
+        code = request.query_params.get("office") or getattr(getattr(actor, "office", None), "code", "")
+        office = Office.objects.filter(code=code).first()
+        if office is None:
+            raise NotFound(_("office not found"))
+        require_within(actor, office, doing=_("Reading figures"))
+        year = int(year_text)
+        data = report_data(office=office, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31))
+        return Response(data)
+
+
+# --- audit trail ----------------------------------------------------------------------------------------------
+
+AUDITED: dict[str, tuple[type[Model], str]] = {
+    "case": (Case, "ref"),
+    "clue": (Clue, "ref"),
+    "measure": (Measure, "pk"),
+    "subject": (Subject, "pk"),
+}
+
+
+class SeqCursor(IdCursor):
+    ordering = "seq"
+
+
+class AuditTrail(ApiMixin, generics.ListAPIView[AuditEntry]):
+    """The audit trail of one object you can see, oldest first (``type``: case or clue by reference, measure
+    or subject by id)."""
+
+    serializer_class = s.AuditEntrySerializer
+    pagination_class = SeqCursor
+
+    @extend_schema(responses={200: s.AuditEntrySerializer(many=True), **problems(404)})
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet[AuditEntry]:
+        kind, ident = self.kwargs["type"], self.kwargs["id"]
+        if kind not in AUDITED:
+            raise NotFound(_("Not found."))
+        model, key = AUDITED[kind]
+        if key == "pk" and not str(ident).isdigit():
+            raise NotFound(_("Not found."))
+        obj = get_visible(model.objects.all(), self.request.user, **{key: ident})  # type: ignore[attr-defined]
+        return AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
