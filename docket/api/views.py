@@ -45,11 +45,9 @@ from docket.core.steps import Step
 from docket.measures import steps as measure_steps
 from docket.measures.filtersets import MeasureFilterSet
 from docket.measures.models import Measure
-from docket.officers.models import Role
-from docket.officers.permissions import require_role, require_within
 from docket.offices.models import Office
-from docket.offices.scoping import CASE_READER_ROLES, ScopedQuerySet, get_visible
-from docket.reports.queries import report_data
+from docket.offices.scoping import ScopedQuerySet, get_visible
+from docket.reports.queries import figures_office, report_data
 from docket.subjects.filtersets import SubjectFilterSet
 from docket.subjects.models import Subject
 
@@ -336,8 +334,6 @@ class SubjectDetail(ApiMixin):
 
 # --- figures --------------------------------------------------------------------------------------------------
 
-FIGURE_READERS = (Role.STATISTICIAN, Role.ADMINISTRATOR, *CASE_READER_ROLES)
-
 
 class Figures(ApiMixin):
     @extend_schema(
@@ -353,12 +349,7 @@ class Figures(ApiMixin):
         year_text = request.query_params.get("year", "")
         if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
             raise InvalidInput(FieldError("year", _("A year such as 2023.")))
-        require_role(actor, *FIGURE_READERS, doing=_("Reading figures"))
-        code = request.query_params.get("office") or getattr(getattr(actor, "office", None), "code", "")
-        office = Office.objects.filter(code=code).first()
-        if office is None:
-            raise NotFound(_("office not found"))
-        require_within(actor, office, doing=_("Reading figures"))
+        office = figures_office(actor=actor, code=request.query_params.get("office", ""))
         year = int(year_text)
         data = report_data(office=office, date_from=dt.date(year, 1, 1), date_to=dt.date(year, 12, 31))
         return Response(data)

@@ -15,12 +15,16 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
 from pyroaring import BitMap
 
 from docket.core.dates import next_month
+from docket.core.errors import NotFound
 from docket.core.vocabulary import MeasureType
 from docket.measures.filtersets import aimed_at_kinds
 from docket.measures.models import Measure
+from docket.officers.actors import Actor
+from docket.officers.permissions import require_role, require_within
 from docket.offices.models import Office
 from docket.reports.aggregates import ANY, CELL_GRAINS, contributions
 from docket.reports.models import Cell, Counting, Grain, Metric, MetricSet
@@ -288,3 +292,20 @@ def data_of(figs: Figures, metric_set: MetricSet | None) -> dict[str, Any]:
         "metrics": metrics,
         "measures": figs.measures_table(),
     }
+
+
+# Who reads the figures of their jurisdiction (aggregates only, never an individual case): the one rule the
+# pages, the API and any later interface ask.
+FIGURE_READERS = ("statistician", "inspector", "office_head")
+
+
+def figures_office(*, actor: Actor, code: str = "") -> Office:
+    """The office whose figures ``actor`` asks for (their own unless ``code`` names another): refused without a
+    figure reader's role; an office outside the actor's jurisdiction does not exist for them."""
+    require_role(actor, *FIGURE_READERS, doing=_("Reading the figures"))
+    own = getattr(actor, "office", None)
+    office = Office.objects.filter(code=code).first() if code else own
+    if office is None:
+        raise NotFound(_("office not found"))
+    require_within(actor, office, doing=_("Reading the figures"))
+    return office

@@ -35,9 +35,9 @@ from docket.documents.queries import documents_of_case
 from docket.evidence.models import EvidenceItem
 from docket.measures.models import Measure
 from docket.officers.models import Role
-from docket.officers.permissions import require_role
 from docket.offices.scoping import get_visible
 from docket.reports.document import report_html
+from docket.reports.queries import FIGURE_READERS, figures_office
 from docket.reports.report import Period
 from docket.subjects.filtersets import SubjectFilterSet
 from docket.subjects.models import Subject
@@ -444,21 +444,17 @@ def search(request: HttpRequest) -> HttpResponse:
 
 # --- figures ---------------------------------------------------------------------------------------------------
 
-# Who reads the figures of their jurisdiction: aggregates only, never an individual case.
-FIGURE_READERS = (Role.STATISTICIAN, Role.INSPECTOR, Role.OFFICE_HEAD)
-
 
 @officer_required
 def report_page(request: HttpRequest, year: int) -> HttpResponse:
     user: Any = request.user
-    office = getattr(user, "office", None)
     try:
-        require_role(user, *FIGURE_READERS, doing=_("Reading the figures"))
+        office = figures_office(actor=user)
     except DocketError as exc:
         answer = answer_for(exc)
         return render(request, "web/refused.html", {"answer": answer}, status=answer.status)
     today = _today(office)
-    if office is None or year > today.year or year < 2000:
+    if year > today.year or year < 2000:
         raise Http404
     # The year so far, or the whole of a past year.
     period = Period(dt.date(year, 1, 1), min(today, dt.date(year, 12, 31)))

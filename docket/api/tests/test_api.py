@@ -133,6 +133,19 @@ def test_figures_outside_the_jurisdiction_is_404_and_statisticians_read_them(tre
     assert body["errors"][0]["field"] == "year"
 
 
+def test_the_api_and_the_pages_ask_one_rule_for_who_reads_figures(tree, client):
+    from docket.reports.queries import FIGURE_READERS
+
+    for role in Role.values:
+        officer = t.officer(tree.hz, role)
+        answer = api_as(officer).get("/api/v1/figures/?year=2023")
+        t.verified_login(client, officer)
+        page = client.get("/reports/2023/")
+        expected = 200 if role in FIGURE_READERS else 403
+        assert (answer.status_code, page.status_code) == (expected, expected), role
+        client.logout()
+
+
 # --- lists ------------------------------------------------------------------------------------------------------
 
 
