@@ -33,6 +33,7 @@ from docket.api.models import IdempotentRequest
 from docket.api.problems import PROBLEM_TYPE, PreconditionFailed, problem_handler
 from docket.api.throttles import AddressRateThrottle, TokenRateThrottle
 from docket.audit.models import AuditEntry
+from docket.audit.queries import trail_of
 from docket.cases import steps as case_steps
 from docket.cases.filtersets import CaseFilterSet
 from docket.cases.models import Case
@@ -388,4 +389,4 @@ class AuditTrail(ApiMixin, generics.ListAPIView[AuditEntry]):
         if key == "pk" and not str(ident).isdigit():
             raise NotFound(_("Not found."))
         obj = get_visible(model.objects.all(), self.request.user, **{key: ident})  # type: ignore[attr-defined]
-        return AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
+        return trail_of(obj)

@@ -3,6 +3,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from docket.audit.models import AuditEntry, AuditHead
@@ -109,3 +110,9 @@ def audit_chain_verify(*, batch: int = 5000) -> tuple[int, ChainBreak | None]:
     """Walk the chain in order. Returns (entries checked, first break or None)."""
     checked, _tip, broken = audit_chain_walk(batch=batch)
     return checked, broken
+
+
+def trail_of(obj: Model) -> QuerySet[AuditEntry]:
+    """The audit trail of one object, newest first. Callers fetch the object through the jurisdiction first
+    (``get_visible``): an object the reader may see has a trail the reader may see."""
+    return AuditEntry.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-seq")

@@ -21,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from docket.audit.models import AuditEntry
+from docket.audit.queries import trail_of
 from docket.cases import steps as case_steps
 from docket.cases.filtersets import CaseFilterSet
 from docket.cases.models import Assignment, Case, CaseViolation, ClockSuspension, State
@@ -232,13 +233,8 @@ def _visible_case(request: HttpRequest, ref: str) -> Case:
         raise Http404 from None
 
 
-def _timeline(object_type: str, pk: int) -> list[AuditEntry]:
-    # The object was fetched through the jurisdiction first: its trail is the reader's to see.
-    return list(
-        AuditEntry.objects.filter(object_type=object_type, object_id=str(pk))
-        .only("seq", "at", "actor_name", "action", "outcome")
-        .order_by("-seq")[:200]
-    )
+def _timeline(obj: Any) -> list[AuditEntry]:
+    return list(trail_of(obj).only("seq", "at", "actor_name", "action", "outcome")[:200])
 
 
 @officer_required
@@ -266,7 +262,7 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
         "evidence": EvidenceItem.objects.visible_to(user).filter(case=case).order_by("collected_on", "id"),
         "measures": Measure.objects.visible_to(user).filter(case=case).order_by("taken_on", "id"),
         "documents": documents_of_case(user, case),
-        "timeline": _timeline("cases.case", case.pk),
+        "timeline": _timeline(case),
         "steps": case_steps.available_steps(case, user, on=today),
         "step_url": "web-case-step",
         "step_key": case.ref,
@@ -359,7 +355,7 @@ def clue_page(request: HttpRequest, pk: int) -> HttpResponse:
         "cases": Case.objects.visible_to(user).filter(clue=clue).order_by("id"),
         "measures": Measure.objects.visible_to(user).filter(clue=clue).order_by("taken_on", "id"),
         "evidence": EvidenceItem.objects.visible_to(user).filter(clue=clue).order_by("collected_on", "id"),
-        "timeline": _timeline("clues.clue", clue.pk),
+        "timeline": _timeline(clue),
         "steps": clue_steps.available_steps(clue, user, on=today),
         "step_url": "web-clue-step",
         "step_key": clue.pk,
