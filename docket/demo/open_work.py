@@ -19,12 +19,10 @@ from docket.clues.models import Clue, Source
 from docket.clues.services import clue_register
 from docket.core.dates import local_date
 from docket.core.vocabulary import Kind, MeasureType
-from docket.demo.procedure import Team, hold_hearing
+from docket.demo.procedure import Team, hold_hearing, investigate
 from docket.demo.state import Demo
-from docket.evidence.services import evidence_add
 from docket.officers.models import Officer
 from docket.subjects.models import Subject
-from docket.taxonomy.models import ViolationCategory
 from docket.workdays.models import CalendarYear
 
 DAY = dt.timedelta(days=1)
@@ -177,25 +175,12 @@ def _case(demo: Demo, team: Team, today: dt.date, plan: Open, horizon: dt.date) 
     if plan.stop == State.FILED:
         return case
     cs.investigation_start(actor=team.a, case=case, on=d, now=now)
-    category = ViolationCategory.objects.get(version="2023", code="content-management")
-    cs.violation_set(
-        actor=team.a,
-        case=case,
-        category=category,
-        provisions=list(category.provisions.all()),
+    category = investigate(
+        team,
+        case,
+        category="content-management",
         facts="经初步核查，当事人涉嫌未依法履行信息内容管理义务。",
-        now=now,
-    )
-    evidence_add(
-        actor=team.a,
-        case=case,
-        content=f"{case.ref} 远程勘验记录".encode(),
-        name="勘验笔录.txt",
-        content_type="text/plain",
         collected_on=min(d + 2 * DAY, today),
-        collectors=[team.a, team.b],
-        method="远程勘验、电子数据提取",
-        description="涉案页面截图及电子数据",
         now=now,
     )
     if plan.stop == SUSPENDED:

@@ -76,25 +76,12 @@ def run_case(team: Team, clue: Clue, title: str, filed_on: dt.date, plan: Plan, 
             now=now,
             due_on=day + 60 * DAY,
         )
-    category = ViolationCategory.objects.get(version="2023", code=plan.category)
-    cs.violation_set(
-        actor=team.a,
-        case=case,
-        category=category,
-        provisions=list(category.provisions.all()),
+    category = investigate(
+        team,
+        case,
+        category=plan.category,
         facts="经查，当事人未依法履行相关义务。",
-        now=now,
-    )
-    evidence_add(
-        actor=team.a,
-        case=case,
-        content=f"{case.ref} 远程勘验记录".encode(),
-        name="勘验笔录.txt",
-        content_type="text/plain",
         collected_on=day + 2 * DAY,
-        collectors=[team.a, team.b],
-        method="远程勘验、电子数据提取",
-        description="涉案页面截图及电子数据",
         now=now,
     )
     if plan.dismiss:
@@ -243,3 +230,26 @@ def hold_hearing(team: Team, case: Case, *, notified: dt.date, now: dt.datetime)
         actor=team.reviewer, case=case, approved=True, opinion="听证后复核，维持原处理意见。", on=held + DAY, now=now
     )
     return held
+
+
+def investigate(
+    team: Team, case: Case, *, category: str, facts: str, collected_on: dt.date, now: dt.datetime
+) -> ViolationCategory:
+    """The investigation's record: the violation named with its provisions, and the evidence of two officers."""
+    violation = ViolationCategory.objects.get(version="2023", code=category)
+    cs.violation_set(
+        actor=team.a, case=case, category=violation, provisions=list(violation.provisions.all()), facts=facts, now=now
+    )
+    evidence_add(
+        actor=team.a,
+        case=case,
+        content=f"{case.ref} 远程勘验记录".encode(),
+        name="勘验笔录.txt",
+        content_type="text/plain",
+        collected_on=collected_on,
+        collectors=[team.a, team.b],
+        method="远程勘验、电子数据提取",
+        description="涉案页面截图及电子数据",
+        now=now,
+    )
+    return violation
