@@ -7,7 +7,6 @@ whose form is parsed here and handed to one service, so it is gated and audited 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -115,28 +114,6 @@ class ScopedAdmin(admin.ModelAdmin[Any]):
         return obj
 
 
-@dataclass(frozen=True)
-class Step:
-    """One admin action: a form to fill in, and the one service it calls for each selected object.
-
-    The form's cleaned fields become the service's keyword arguments (``rename`` maps a form field to a
-    differently named argument; ``convert`` turns raw form values into domain objects).
-    """
-
-    name: str
-    label: Any
-    form: type[forms.Form]
-    service: Callable[..., Any]
-    target: str
-    rename: dict[str, str] = field(default_factory=dict)
-    convert: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
-
-    def run(self, *, actor: Any, obj: Any, data: dict[str, Any], now: Any) -> Any:
-        values = self.convert(actor, dict(data)) if self.convert else dict(data)
-        kwargs = {self.rename.get(k, k): v for k, v in values.items()}
-        return self.service(actor=actor, now=now, **{self.target: obj}, **kwargs)
-
-
 def registry_actions(steps: Iterable[RegistryStep]) -> list[Callable[..., Any]]:
     """Admin actions generated from a steps registry: the same forms, gates and services as every interface."""
     return [_registry_action(step) for step in steps]
@@ -163,29 +140,6 @@ def _registry_action(step: RegistryStep) -> Callable[..., Any]:
                 modeladmin.message_user(request, _("%(obj)s: the input does not fit this object.") % {"obj": obj})
                 continue
             runs.append((obj, partial(step.run, obj=obj, actor=request.user, form=form), form.labels()))
-        _apply(modeladmin, request, step.label, runs)
-        return None
-
-    action.__name__ = step.name
-    action.short_description = step.label  # type: ignore[attr-defined]
-    return action
-
-
-def step_actions(steps: list[Step]) -> list[Callable[..., Any]]:
-    return [_make_action(step) for step in steps]
-
-
-def _make_action(step: Step) -> Callable[..., Any]:
-    def action(modeladmin: admin.ModelAdmin[Any], request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse | None:
-        if "apply" not in request.POST:
-            return _render(modeladmin, request, queryset, step.name, step.label, step.form())
-        form = step.form(request.POST, request.FILES)
-        if not form.is_valid():
-            return _render(modeladmin, request, queryset, step.name, step.label, form)
-        labels = {name: str(f.label or name) for name, f in form.fields.items()}
-        runs = [
-            (obj, partial(step.run, actor=request.user, obj=obj, data=form.cleaned_data), labels) for obj in queryset
-        ]
         _apply(modeladmin, request, step.label, runs)
         return None
 

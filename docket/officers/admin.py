@@ -1,6 +1,5 @@
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
@@ -8,10 +7,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from docket.audit.services import audit_record
-from docket.core.admin import Step, actor_of, is_officer, step_actions
+from docket.core.admin import actor_of, is_officer, registry_actions
 from docket.core.admin_config import is_administrator
-from docket.officers.models import Officer, OfficerRole, Role
-from docket.officers.services import officer_role_grant, officer_role_revoke
+from docket.officers.models import Officer, OfficerRole
+from docket.officers.steps import STEPS
 
 
 class RoleInline(admin.TabularInline[OfficerRole, Officer]):
@@ -37,16 +36,6 @@ class RoleInline(admin.TabularInline[OfficerRole, Officer]):
         return False
 
 
-class RoleForm(forms.Form):
-    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
-
-
-STEPS = [
-    Step("role_grant", _("Grant a role"), RoleForm, officer_role_grant, "officer"),
-    Step("role_revoke", _("Revoke a role"), RoleForm, officer_role_revoke, "officer"),
-]
-
-
 @admin.register(Officer)
 class OfficerAdmin(UserAdmin[Officer]):
     """Administrators manage the officers of their own subtree; every officer may look them up."""
@@ -56,7 +45,7 @@ class OfficerAdmin(UserAdmin[Officer]):
     search_fields = ("username", "display_name", "certificate_number")
     raw_id_fields = ("office", "platform")
     inlines = [RoleInline]
-    actions = step_actions(STEPS)
+    actions = registry_actions(STEPS.values())
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Officer"), {"fields": ("display_name", "email", "office", "platform", "is_active", "is_staff")}),

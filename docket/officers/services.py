@@ -14,15 +14,21 @@ from docket.officers.permissions import require_role
 from docket.offices.scoping import get_visible
 
 
-def _target(actor: Actor, officer: Officer, role: str, doing: str) -> Officer:
+def officer_roles_gate(*, actor: Actor, officer: Officer, on: dt.date) -> None:
+    """Roles are changed by an administrator of the officer's jurisdiction, never on themselves."""
+    require_role(actor, Role.ADMINISTRATOR, doing=_("Changing roles"))
+    get_visible(Officer.objects.only("pk"), actor, pk=officer.pk)
+    # Four eyes: an administrator who could grant themselves roles could give themselves any power.
+    if officer.pk == actor.pk:
+        raise Denied(_("No one changes their own roles: another administrator does."))
+
+
+def _target(actor: Actor, officer: Officer, role: str, now: dt.datetime) -> Officer:
     """The officer whose roles change, locked: two changes of one officer's roles are taken one after the other."""
-    require_role(actor, Role.ADMINISTRATOR, doing=doing)
+    officer_roles_gate(actor=actor, officer=officer, on=now.date())
     if role not in Role.values:
         raise InvalidInput(FieldError("role", _("not a role: %(role)s") % {"role": role}))
     target: Officer = get_visible(Officer.objects.select_for_update(of=("self",)), actor, pk=officer.pk)
-    # Four eyes: an administrator who could grant themselves roles could give themselves any power.
-    if target.pk == actor.pk:
-        raise Denied(_("No one changes their own roles: another administrator does."))
     return target
 
 
@@ -45,7 +51,7 @@ def _audit(actor: Actor, action: str, officer: Officer, role: str, now: dt.datet
 @service
 def officer_role_grant(*, actor: Actor, officer: Officer, role: str, now: dt.datetime) -> OfficerRole:
     """Give ``officer`` the role ``role``."""
-    target = _target(actor, officer, role, _("Granting a role"))
+    target = _target(actor, officer, role, now)
     # A platform's API client speaks for that platform and for nothing else.
     if (role == Role.PLATFORM) != (target.platform_id is not None):
         raise GateRefused(
@@ -62,7 +68,7 @@ def officer_role_grant(*, actor: Actor, officer: Officer, role: str, now: dt.dat
 @service
 def officer_role_revoke(*, actor: Actor, officer: Officer, role: str, now: dt.datetime) -> None:
     """Take the role ``role`` away from ``officer``."""
-    target = _target(actor, officer, role, _("Revoking a role"))
+    target = _target(actor, officer, role, now)
     deleted, _rows = OfficerRole.objects.filter(officer=target, role=role).delete()
     if not deleted:
         raise Conflict(_("%(o)s does not hold the role %(r)s.") % {"o": target, "r": Role(role).label})

@@ -31,17 +31,17 @@ def _act(client, action, officer, role):
 
 def test_grant_and_revoke_actions_call_the_services(tree, client, admin):
     officer = t.officer(tree.hz, Role.CASE_OFFICER)
-    form = client.post(CHANGELIST, {"action": "role_grant", "_selected_action": [officer.pk]})
+    form = client.post(CHANGELIST, {"action": "officer_role_grant", "_selected_action": [officer.pk]})
     assert form.status_code == 200 and 'name="role"' in form.content.decode()
-    assert _act(client, "role_grant", officer, Role.INSPECTOR).status_code == 200
-    assert _act(client, "role_revoke", officer, Role.CASE_OFFICER).status_code == 200
+    assert _act(client, "officer_role_grant", officer, Role.INSPECTOR).status_code == 200
+    assert _act(client, "officer_role_revoke", officer, Role.CASE_OFFICER).status_code == 200
     assert _roles(officer) == ["inspector"]
     actions = AuditEntry.objects.filter(actor_id=admin.pk, object_id=str(officer.pk)).values_list("action", "outcome")
     assert list(actions) == [("officer.role_grant", Outcome.OK), ("officer.role_revoke", Outcome.OK)]
 
 
 def test_self_grant_through_the_admin_is_refused_and_audited(client, admin):
-    page = _act(client, "role_grant", admin, Role.INSPECTOR).content.decode()
+    page = _act(client, "officer_role_grant", admin, Role.INSPECTOR).content.decode()
     assert "own roles" in page
     assert _roles(admin) == ["administrator"]
     assert AuditEntry.objects.filter(actor_id=admin.pk, action="officer_role_grant", outcome=Outcome.DENIED).exists()
