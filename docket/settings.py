@@ -93,6 +93,11 @@ INSTALLED_APPS = [
     "docket.evidence",
     "docket.measures",
     "docket.reports",
+    "docket.platforms",
+    "docket.statements",
+    "docket.webhooks",
+    "docket.reminders",
+    "docket.search",
     "docket.accounts",
     "docket.web",
     "docket.api",
@@ -236,6 +241,9 @@ SPECTACULAR_SETTINGS = {
 DOCKET_API_RATE_TOKEN = env_str("DOCKET_API_RATE_TOKEN", "6000/min")
 DOCKET_API_RATE_ADDRESS = env_str("DOCKET_API_RATE_ADDRESS", "12000/min")
 DOCKET_REDIS_URL = env_str("DOCKET_REDIS_URL", "")
+# Memory each server process may give to the subject bitmaps of report cells it has read (content-addressed, so
+# never stale): a report over a period whose cells were read before fetches no bitmap again. 0 turns it off.
+DOCKET_REPORT_CACHE_MB = env_int("DOCKET_REPORT_CACHE_MB", 256)
 
 LOGGING = {
     "version": 1,

@@ -78,6 +78,9 @@ class Cell(models.Model):
     subjects = models.BinaryField(default=b"")
     # The bitmap's cardinality, so a figure that reads a single cell needs no bitmap at all.
     distinct = models.BigIntegerField(default=0)
+    # BLAKE2b-128 of ``subjects``: a reader that already holds a bitmap of this content need not fetch it again
+    # (``reports.bitmaps``). Content-addressed, so a changed cell can never be answered from a stale copy.
+    digest = models.BinaryField(max_length=16, default=b"")
 
     class Meta:
         verbose_name = _("aggregate cell")

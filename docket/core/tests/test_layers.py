@@ -28,6 +28,11 @@ LAYERS = {
     "web": 4,
     "api": 4,
     "reports": 3,
+    "platforms": 2,
+    "statements": 2,
+    "webhooks": 2,
+    "reminders": 3,
+    "search": 3,
     "demo": 5,
 }
 INTERFACE = 4

@@ -1,0 +1,112 @@
+"""The subject bitmaps of report cells, read once per server process and kept by their content's digest.
+
+A report over a period that does not line up with months unions a few dozen cells per figure; on PostgreSQL most
+of its time is spent moving those bitmaps (megabytes for a national office) from the database. Cells record
+the BLAKE2b digest of their bitmap, so a process that has already read a bitmap of that content uses its copy:
+a cell that changed has another digest, so a copy is never stale and no invalidation is needed. The copies are
+frozen (nobody can change one by accident) and bounded by ``DOCKET_REPORT_CACHE_MB``, least recently used first.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from pyroaring import BitMap, FrozenBitMap
+
+from docket.reports.models import Cell
+
+EMPTY = FrozenBitMap()
+
+
+class BitmapCache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[bytes, tuple[FrozenBitMap, int]] = OrderedDict()
+        self._bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    def budget(self) -> int:
+        return int(getattr(settings, "DOCKET_REPORT_CACHE_MB", 0)) * 1024 * 1024
+
+    def get(self, digest: bytes) -> FrozenBitMap | None:
+        if not digest:
+            return None
+        with self._lock:
+            found = self._items.get(digest)
+            if found is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(digest)
+            self.hits += 1
+            return found[0]
+
+    def put(self, digest: bytes, bitmap: FrozenBitMap, size: int) -> None:
+        budget = self.budget()
+        if not digest or size > budget:
+            return
+        with self._lock:
+            if digest in self._items:
+                return
+            self._items[digest] = (bitmap, size)
+            self._bytes += size
+            while self._bytes > budget:
+                _old, (_bm, old_size) = self._items.popitem(last=False)
+                self._bytes -= old_size
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+            self.hits = self.misses = 0
+
+
+CACHE = BitmapCache()
+
+
+def bitmaps(cells: dict[int, bytes]) -> dict[int, FrozenBitMap]:
+    """The bitmaps of the cells ``{pk: digest}``: from the cache where held, the rest fetched in one query."""
+    out: dict[int, FrozenBitMap] = {}
+    missing: list[int] = []
+    for pk, digest in cells.items():
+        held = CACHE.get(bytes(digest))
+        if held is None:
+            missing.append(pk)
+        else:
+            out[pk] = held
+    step = 5000 if connection.vendor == "postgresql" else 900
+    for start in range(0, len(missing), step):
+        for pk, data, digest in _rows(missing[start : start + step]):
+            raw = bytes(data) if data else b""
+            bitmap = FrozenBitMap.deserialize(raw) if raw else EMPTY
+            out[pk] = bitmap
+            CACHE.put(bytes(digest or b""), bitmap, len(raw))
+    return out
+
+
+def _rows(pks: Iterable[int]) -> list[tuple[Any, ...]]:
+    """(pk, bitmap bytes, digest): on PostgreSQL in binary, a quarter of the time of the hex text form."""
+    query = Cell.objects.filter(pk__in=list(pks)).values_list("pk", "subjects", "digest")
+    if connection.vendor != "postgresql":
+        return list(query)
+    import psycopg
+
+    sql, params = query.query.sql_with_params()
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        return cursor.fetchall()
+
+
+def union(parts: list[BitMap | FrozenBitMap]) -> BitMap:
+    if not parts:
+        return BitMap()
+    if len(parts) == 1:
+        return BitMap(parts[0])
+    # The type of a union is its first operand's: an empty BitMap first makes the result a (mutable) BitMap.
+    return BitMap.union(BitMap(), *parts)
