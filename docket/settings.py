@@ -321,3 +321,16 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("DOCKET_BEHIND_PROXY") else ["REMOTE_ADDR"]
 )
 # --- end of sign-in and sessions --------------------------------------------------------------------------------
+
+# --- Mail (docket remind, sign-in notices) -----------------------------------------------------------------------
+# Without DOCKET_EMAIL_HOST mail is written to the console, so a fresh install never tries to reach a server.
+EMAIL_HOST = env_str("DOCKET_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("DOCKET_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("DOCKET_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DOCKET_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DOCKET_EMAIL_TLS", default=True)
+EMAIL_TIMEOUT = env_int("DOCKET_EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DOCKET_EMAIL_FROM", "docket@localhost")

@@ -26,6 +26,8 @@ MAX_KEY = 200
 # Answers are kept this long; a retry after that is a new request.
 KEPT = dt.timedelta(hours=24)
 REPLAYED_HEADERS = ("ETag",)
+# Where the first answer's media type is kept among its replayed headers (not sent as a header itself).
+CONTENT_TYPE = "_content_type"
 
 
 class KeyReused(exceptions.APIException):
@@ -47,8 +49,20 @@ class Replay(Exception):
 
 def _request_hash(request: Request) -> str:
     body = request.data if not hasattr(request.data, "lists") else dict(request.data.lists())
-    text = json.dumps([request.method, request.path, body], sort_keys=True, default=str)
+    # An uploaded file counts by its bytes, not its name: the same key with other bytes is another request.
+    files = {
+        name: [_file_digest(f) for f in request.FILES.getlist(name)] for name in sorted(getattr(request, "FILES", {}))
+    }
+    text = json.dumps([request.method, request.path, body, files], sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _file_digest(upload: Any) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return f"{upload.name}:{digest.hexdigest()}"
 
 
 def claim(request: Request) -> IdempotentRequest | None:
@@ -74,9 +88,14 @@ def claim(request: Request) -> IdempotentRequest | None:
         raise KeyReused(_("This Idempotency-Key was used for another request."))
     if first.status is None:
         raise KeyInFlight(_("A request with this Idempotency-Key is still being answered; retry later."))
-    response = Response(first.answer, status=first.status, headers={**first.headers, "Idempotent-Replayed": "true"})
-    if first.status >= 400:
-        response.content_type = "application/problem+json"
+    headers = dict(first.headers)
+    # The first answer's own media type (a DSA statement's 422 is plain JSON, Docket's refusals problem+json).
+    kind = headers.pop(CONTENT_TYPE, None)
+    response = Response(first.answer, status=first.status, headers={**headers, "Idempotent-Replayed": "true"})
+    if kind:
+        response.content_type = kind
+    elif kind is None and first.status >= 400:
+        response.content_type = "application/problem+json"  # kept before the media type was
     raise Replay(response)
 
 
@@ -86,6 +105,7 @@ def settle(record: IdempotentRequest, response: Response) -> None:
         IdempotentRequest.objects.filter(pk=record.pk).delete()
         return
     headers: dict[str, Any] = {h: response[h] for h in REPLAYED_HEADERS if h in response}
+    headers[CONTENT_TYPE] = getattr(response, "content_type", None) or ""
     IdempotentRequest.objects.filter(pk=record.pk).update(
         status=response.status_code, answer=response.data, headers=headers
     )

@@ -15,7 +15,9 @@ from docket.subjects.models import Subject
 
 
 class OfficeSerializer(serializers.ModelSerializer[Office]):
-    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[assignment]
+    parent: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )  # type: ignore[assignment]
 
     class Meta:
         model = Office

@@ -1,11 +1,14 @@
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from docket.api import views as v
+from docket.search.api import Search
 
 app_name = "api"
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
+    # First: its subjects/ answers the registration (POST) as well as the list.
+    path("", include("docket.api.files")),
     path("offices/", v.OfficeList.as_view(), name="offices"),
     path("cases/", v.CaseList.as_view(), name="cases"),
     path("cases/<str:ref>/", v.CaseDetail.as_view(), name="case"),
@@ -19,7 +22,12 @@ v1 = [
     path("subjects/", v.SubjectList.as_view(), name="subjects"),
     path("subjects/<int:pk>/", v.SubjectDetail.as_view(), name="subject"),
     path("figures/", v.Figures.as_view(), name="figures"),
+    path("search/", Search.as_view(), name="search"),
     path("audit/<str:type>/<str:id>/", v.AuditTrail.as_view(), name="audit"),
+    # DSA statements of reasons, at the Transparency Database's own paths (docket/statements/urls.py).
+    path("", include("docket.statements.urls")),
+    # The platform channel: orders addressed to a platform and its reports back (platforms' clients only).
+    path("", include("docket.platforms.urls")),
 ]
 
 urlpatterns = [

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics
+from rest_framework import exceptions, generics
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.pagination import BasePagination, CursorPagination
 from rest_framework.permissions import IsAuthenticated
@@ -48,14 +48,16 @@ from docket.measures.filtersets import MeasureFilterSet
 from docket.measures.models import Measure
 from docket.offices.models import Office
 from docket.offices.scoping import ScopedQuerySet, get_visible
+from docket.platforms.permissions import OfficersOnly
 from docket.reports.queries import figures_office, report_data
 from docket.subjects.filtersets import SubjectFilterSet
 from docket.subjects.models import Subject
 
 
 def problems(*codes: int) -> dict[Any, OpenApiResponse]:
-    """The error answers of an endpoint, each a problem document; 401 and 429 are possible everywhere."""
+    """The error answers of an endpoint, each a problem document; 400, 401 and 429 are possible everywhere."""
     texts = {
+        400: "The body is not well-formed (JSON or multipart)",
         401: "No valid token",
         403: "Not allowed",
         404: "Not found, or outside the jurisdiction",
@@ -66,7 +68,7 @@ def problems(*codes: int) -> dict[Any, OpenApiResponse]:
     }
     return {
         (c, PROBLEM_TYPE): OpenApiResponse(response=s.ProblemSerializer, description=texts[c])
-        for c in sorted({401, 429, *codes})
+        for c in sorted({400, 401, 429, *codes})
     }
 
 
@@ -78,12 +80,21 @@ class IdCursor(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_page_size(self, request: Request) -> int | None:
+        # A page size that is no number is refused (422) rather than quietly answered with 20 rows.
+        raw = request.query_params.get(self.page_size_query_param or "page_size")
+        if raw is not None and not raw.isdigit():
+            raise exceptions.ValidationError({"page_size": [_("A whole number of rows, at most 100.")]})
+        return super().get_page_size(request)
+
 
 class ApiMixin(APIView):
     """Token only (no session), throttled, problem details for every refusal."""
 
     authentication_classes: Sequence[type[BaseAuthentication]] = [BearerTokenAuthentication]
-    permission_classes: Sequence[Any] = [IsAuthenticated]
+    # A platform's client finds nothing among the officers' endpoints (404); the platform channel's views swap
+    # OfficersOnly for PlatformClientsOnly.
+    permission_classes: Sequence[Any] = [IsAuthenticated, OfficersOnly]
     throttle_classes: Sequence[type[BaseThrottle]] = [TokenRateThrottle]
     pagination_class: type[BasePagination] | None = IdCursor
     labels: dict[str, str] | None = None
@@ -161,7 +172,7 @@ class Fallback(ApiMixin):
 # --- offices --------------------------------------------------------------------------------------------------
 
 
-@extend_schema(responses={200: s.OfficeSerializer(many=True), **problems()})
+@extend_schema(responses={200: s.OfficeSerializer(many=True), **problems(422)})
 class OfficeList(ApiMixin, generics.ListAPIView[Office]):
     """The office tree (public: every officer may name any office in a filter)."""
 
@@ -178,7 +189,7 @@ def _cases(actor: Any) -> ScopedQuerySet[Case]:
     return Case.objects.visible_to(actor).select_related("office").prefetch_related("parties")
 
 
-@extend_schema(responses={200: s.CaseSerializer(many=True), **problems()})
+@extend_schema(responses={200: s.CaseSerializer(many=True), **problems(422)})
 class CaseList(ApiMixin, generics.ListAPIView[Case]):
     """Cases of the jurisdiction, filtered as the workspace's list (the CaseFilterSet), newest first."""
 
@@ -228,7 +239,7 @@ def _clues(actor: Any) -> ScopedQuerySet[Clue]:
     return Clue.objects.visible_to(actor).select_related("office").prefetch_related("subjects")
 
 
-@extend_schema(responses={200: s.ClueSerializer(many=True), **problems()})
+@extend_schema(responses={200: s.ClueSerializer(many=True), **problems(422)})
 class ClueList(ApiMixin, generics.ListAPIView[Clue]):
     """Clues of the jurisdiction, filtered by the ClueFilterSet, newest first."""
 
@@ -271,7 +282,7 @@ def _measures(actor: Any) -> ScopedQuerySet[Measure]:
     return Measure.objects.visible_to(actor).select_related("office", "case", "clue").prefetch_related("subjects")
 
 
-@extend_schema(responses={200: s.MeasureSerializer(many=True), **problems()})
+@extend_schema(responses={200: s.MeasureSerializer(many=True), **problems(422)})
 class MeasureList(ApiMixin, generics.ListAPIView[Measure]):
     """Measures of the jurisdiction, filtered by the MeasureFilterSet, newest first."""
 
@@ -313,7 +324,7 @@ class MeasureStep(ApiMixin):
 # --- subjects -------------------------------------------------------------------------------------------------
 
 
-@extend_schema(responses={200: s.SubjectSerializer(many=True), **problems()})
+@extend_schema(responses={200: s.SubjectSerializer(many=True), **problems(422)})
 class SubjectList(ApiMixin, generics.ListAPIView[Subject]):
     """Subjects you may see, filtered by the SubjectFilterSet; identity numbers masked."""
 

@@ -9,7 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from docket.cases.models import Case, Outcome, State
-from docket.core.filters import CommaChoices
+from docket.core.filters import CommaChoices, WholeNumber
 from docket.offices.models import Office
 
 ORDERINGS: dict[str, tuple[Any, ...]] = {
@@ -35,9 +35,9 @@ class CaseFilterSet(django_filters.FilterSet):
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Due on or before"))
     due_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte", label=_("Due on or after"))
     clock = django_filters.CharFilter(field_name="due_clock", label=_("Clock due next"))
-    investigator = django_filters.NumberFilter(method="investigated_by", label=_("Investigator"))
-    party = django_filters.NumberFilter(method="with_party", label=_("Party"))
-    campaign = django_filters.NumberFilter(method="in_campaign", label=_("Campaign"))
+    investigator = WholeNumber(method="investigated_by", label=_("Investigator"))
+    party = WholeNumber(method="with_party", label=_("Party"))
+    campaign = WholeNumber(method="in_campaign", label=_("Campaign"))
     order = django_filters.ChoiceFilter(
         method="ordered",
         label=_("Order"),

@@ -9,7 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from docket.clues.models import Clue, ClueStatus, Source
-from docket.core.filters import CommaChoices
+from docket.core.filters import CommaChoices, WholeNumber
 from docket.offices.models import Office
 
 
@@ -21,8 +21,8 @@ class ClueFilterSet(django_filters.FilterSet):
     received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("Received from"))
     received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte", label=_("Received until"))
     due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte", label=_("Check due on or before"))
-    subject = django_filters.NumberFilter(method="about_subject", label=_("Subject"))
-    campaign = django_filters.NumberFilter(method="in_campaign", label=_("Campaign"))
+    subject = WholeNumber(method="about_subject", label=_("Subject"))
+    campaign = WholeNumber(method="in_campaign", label=_("Campaign"))
     order = django_filters.ChoiceFilter(
         method="ordered",
         label=_("Order"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 
 
@@ -20,3 +21,16 @@ class CommaChoices(django_filters.BaseInFilter, django_filters.CharFilter):
             return qs.none()  # an unknown name matches nothing, never everything
         filtered: QuerySet[Any] = super().filter(qs, value)
         return filtered
+
+
+class WholeNumber(django_filters.NumberFilter):
+    """An id, a year, a month: a whole number within bounds (1 by default), or the list refuses the filter (422)
+    — ``2023.5`` or ``0`` is the caller's mistake, never a year the database cannot represent."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, min_value: int = 1, max_value: int | None = None, **kwargs: Any) -> None:
+        kwargs["min_value"] = min_value
+        if max_value is not None:
+            kwargs["max_value"] = max_value
+        super().__init__(*args, **kwargs)

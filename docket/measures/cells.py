@@ -21,6 +21,8 @@ class Keeper:
     remove: Callable[[Iterable[int]], None]
     # Bulk writers: add the measures of DuckDB queries (``measures``, ``targets``, ``campaigns``) in one pass.
     add_from_duckdb: Callable[..., Any]
+    # Measures whose quantity alone changed: ``{measure id: new - old}`` added to their cells' quantities.
+    requantify: Callable[[dict[int, int]], None]
 
 
 _keeper: Keeper | None = None
@@ -43,3 +45,7 @@ def cells_add(measure_ids: Iterable[int]) -> None:
 
 def cells_remove(measure_ids: Iterable[int]) -> None:
     keeper().remove(measure_ids)
+
+
+def cells_requantify(changes: dict[int, int]) -> None:
+    keeper().requantify(changes)

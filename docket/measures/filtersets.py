@@ -13,7 +13,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from docket.core.filters import CommaChoices
+from docket.core.filters import CommaChoices, WholeNumber
 from docket.core.vocabulary import Kind, MeasureType
 from docket.measures.models import Measure, MeasureTarget
 from docket.offices.models import Office
@@ -29,13 +29,13 @@ class MeasureFilterSet(django_filters.FilterSet):
     office = django_filters.CharFilter(label=_("Office (division code, with the offices below)"), method="in_office")
     taken_from = django_filters.DateFilter(field_name="taken_on", lookup_expr="gte", label=_("Taken from"))
     taken_to = django_filters.DateFilter(field_name="taken_on", lookup_expr="lte", label=_("Taken until"))
-    year = django_filters.NumberFilter(field_name="taken_on", lookup_expr="year", label=_("Year"))
-    month = django_filters.NumberFilter(field_name="taken_on", lookup_expr="month", label=_("Month"))
+    year = WholeNumber(field_name="taken_on", lookup_expr="year", max_value=9999, label=_("Year"))
+    month = WholeNumber(field_name="taken_on", lookup_expr="month", max_value=12, label=_("Month"))
     type = CommaChoices(field_name="type", lookup_expr="in", allowed=MeasureType.values, label=_("Measure types"))
     kind = CommaChoices(allowed=Kind.values, method="of_kinds", label=_("Subject kinds"))
-    campaign = django_filters.NumberFilter(method="in_campaign", label=_("Campaign"))
-    case = django_filters.NumberFilter(field_name="case_id", label=_("Case"))
-    clue = django_filters.NumberFilter(field_name="clue_id", label=_("Clue"))
+    campaign = WholeNumber(method="in_campaign", label=_("Campaign"))
+    case = WholeNumber(field_name="case_id", label=_("Case"))
+    clue = WholeNumber(field_name="clue_id", label=_("Clue"))
 
     class Meta:
         model = Measure

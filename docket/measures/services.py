@@ -29,12 +29,12 @@ from docket.clues.services import clue_create
 from docket.core.dates import local_date
 from docket.core.errors import Conflict, FieldError, GateRefused, InvalidInput, NotFound
 from docket.core.vocabulary import Kind, MeasureType
-from docket.measures.cells import cells_add, cells_remove
+from docket.measures.cells import cells_add, cells_remove, cells_requantify
 from docket.measures.models import FinePayment, Measure, MeasureTarget, TargetStatus, Verification
-from docket.measures.types import SPECS
+from docket.measures.types import PLATFORM_ORDER_TYPES, SPECS
 from docket.officers.actors import Actor
 from docket.officers.models import Officer, Role
-from docket.officers.permissions import require_role
+from docket.officers.permissions import require_role, require_within
 from docket.offices.models import Office
 from docket.subjects.models import Subject
 from docket.workdays.clocks import default_profile
@@ -118,6 +118,11 @@ def measure_create(
         now=now,
         detail={"type": type, "subjects": len(ids), **(audit or {})},
     )
+    if addressee is not None:
+        # The push to the platform is written in this transaction: it exists if and only if the order does.
+        from docket.measures.outbox import order_addressed
+
+        order_addressed(measure)
     return measure
 
 
@@ -149,10 +154,14 @@ def measure_record(
     addressee: Subject | None = None,
     legal_basis: str = "",
     details: dict[str, Any] | None = None,
+    clue: Clue | None = None,
 ) -> Measure:
-    """Record a measure that needs no penalty decision (an interview, an order, a closure, ...)."""
+    """Record a measure that needs no penalty decision (an interview, an order, a closure, ...), on its own or
+    taken from a clue (the clue must be within the officer's jurisdiction: outside it, it does not exist)."""
     measure_record_gate(actor=actor, on=taken_on)
     assert actor.office is not None
+    if clue is not None:
+        require_within(actor, clue.office, doing=_("Recording a measure"))
     errors: list[FieldError] = []
     if type not in SPECS:
         raise InvalidInput(FieldError("type", _("unknown measure type %(t)r") % {"t": type}))
@@ -184,8 +193,10 @@ def measure_record(
         platforms = {s.platform for s in subjects}
         if len(platforms) > 1:
             errors.append(FieldError("subjects", _("one order covers accounts of one platform")))
-    elif addressee is not None:
-        errors.append(FieldError("addressee", _("only account-closure orders are addressed to a platform")))
+    elif addressee is not None and type not in PLATFORM_ORDER_TYPES:
+        errors.append(FieldError("addressee", _("only orders a platform carries out are addressed to a platform")))
+    elif addressee is not None and not addressee.runs_platform:
+        errors.append(FieldError("addressee", _("%(o)s runs no platform") % {"o": addressee.name}))
     unknown = set(details or {}) - set(spec.details)
     if unknown:
         errors.append(
@@ -213,6 +224,7 @@ def measure_record(
         legal_basis=legal_basis,
         details=details,
         quantity=0 if type == MeasureType.ACCOUNT_CLOSURE_ORDER else None,
+        clue=clue,
     )
 
 
@@ -446,14 +458,13 @@ def account_closures_report(
     for ident, why in refused.items():
         t = targets[ident]
         t.status, t.done_on, t.note = TargetStatus.REFUSED, on, why[:300]
-    cells_turn()
-    cells_remove([locked.id])
     MeasureTarget.objects.bulk_update(
         [targets[i] for i in [*closed, *refused]], ["status", "done_on", "note"], batch_size=2000
     )
     count = locked.targets.filter(status=TargetStatus.DONE).count()
     Measure.objects.filter(pk=locked.pk).update(quantity=count)
-    cells_add([locked.id])
+    # Only the quantity changed: the cells take the difference (the order is locked, so it is exact).
+    cells_requantify({locked.id: count - (locked.quantity or 0)})
     measure.quantity = count
     audit_record(
         actor=actor,
@@ -548,6 +559,10 @@ def measure_delete_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
         raise GateRefused(_("A measure imposed by a decision changes only with the decision."))
     if measure.payments.exists():
         raise GateRefused(_("Payments were recorded against this measure."))
+    # The platform channel's append-only record of what a platform did (``platforms.ReportedItem``) keeps its order.
+    reported = getattr(measure, "reported_items", None)
+    if reported is not None and reported.exists():
+        raise GateRefused(_("The platform has reported on this order: it stays, with what was reported."))
 
 
 @service

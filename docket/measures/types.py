@@ -56,6 +56,17 @@ SPECS: dict[str, MeasureSpec] = {
 
 PENALTY_TYPES = frozenset(k for k, s in SPECS.items() if s.penalty)
 # What a case decision may impose besides penalties (orders that accompany a penalty decision).
+# The measures an office may address to a platform for it to carry out, each item (account, app, mini program,
+# the operator itself) reported back one by one through the platform channel.
+PLATFORM_ORDER_TYPES = frozenset(
+    {
+        MeasureType.ACCOUNT_CLOSURE_ORDER,
+        MeasureType.SUSPENSION,
+        MeasureType.APP_REMOVAL,
+        MeasureType.MINI_PROGRAM_SHUTDOWN,
+        MeasureType.RECTIFICATION_ORDER,
+    }
+)
 DECISION_TYPES = PENALTY_TYPES | {
     MeasureType.RECTIFICATION_ORDER,
     MeasureType.SUSPENSION,

@@ -17,5 +17,10 @@ class ReportsConfig(AppConfig):
             aggregates.cells_merge(aggregates.cells_from_duckdb(con, **queries))  # type: ignore[arg-type]
 
         cells.register(
-            cells.Keeper(add=aggregates.cells_add, remove=aggregates.cells_remove, add_from_duckdb=add_from_duckdb)
+            cells.Keeper(
+                add=aggregates.cells_add,
+                remove=aggregates.cells_remove,
+                add_from_duckdb=add_from_duckdb,
+                requantify=aggregates.cells_requantify,
+            )
         )

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from docket.core.filters import CommaChoices
+from docket.core.filters import CommaChoices, WholeNumber
 from docket.subjects.models import Kind, Subject, identifier_search
 
 
@@ -16,7 +16,7 @@ class SubjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or identifier contains"))
     kind = CommaChoices(field_name="kind", lookup_expr="in", allowed=Kind.values, label=_("Kinds"))
     platform = django_filters.CharFilter(field_name="platform", label=_("Platform"))
-    operator = django_filters.NumberFilter(field_name="operator_id", label=_("Operator"))
+    operator = WholeNumber(field_name="operator_id", label=_("Operator"))
 
     class Meta:
         model = Subject

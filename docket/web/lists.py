@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from docket.cases.filtersets import CaseFilterSet
 from docket.cases.models import Case
+from docket.cases.queries import clock_label
 from docket.clues.filtersets import ClueFilterSet
 from docket.clues.models import Clue
 from docket.core.spreadsheet import neutralise, neutralise_row
@@ -76,7 +77,7 @@ CASES = ListSpec(
         Column(_("Office"), lambda c: c.office.name),
         Column(_("Filed on"), lambda c: _date(c.filed_on)),
         Column(_("Next due date"), lambda c: _date(c.due_on)),
-        Column(_("Clock due next"), lambda c: c.due_clock),
+        Column(_("Clock due next"), lambda c: clock_label(c.due_clock) if c.due_clock else ""),
     ),
 )
 
@@ -102,7 +103,7 @@ MEASURES = ListSpec(
     MeasureFilterSet,
     lambda actor: Measure.objects.visible_to(actor).select_related("office", "case", "addressee").order_by("-id"),
     (
-        Column(_("Number"), lambda m: m.pk),
+        Column(_("Number"), lambda m: m.pk, lambda m: reverse("web-measure", args=[m.pk])),
         Column(_("Type"), lambda m: m.get_type_display()),
         Column(_("Taken on"), lambda m: _date(m.taken_on)),
         Column(_("Office"), lambda m: m.office.name),

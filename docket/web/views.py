@@ -7,7 +7,6 @@ core's. An object outside the reader's jurisdiction answers the same 404 as an i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,12 +18,28 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from docket.audit.models import AuditEntry
 from docket.audit.queries import trail_of
+from docket.cases import services as cs
 from docket.cases import steps as case_steps
 from docket.cases.filtersets import CaseFilterSet
-from docket.cases.models import Assignment, Case, CaseViolation, ClockSuspension, State
+from docket.cases.models import Assignment, Case, CaseViolation, State
+from docket.cases.queries import (
+    OPEN_STATES,
+    SOON_WORKING_DAYS,
+    Queue,
+    at_risk_queue,
+    clock_label,
+    clocks_of,
+    head_queues,
+    overdue_queue,
+    oversight_given,
+    oversight_received,
+    review_queue,
+)
 from docket.clues import steps as clue_steps
 from docket.clues.filtersets import ClueFilterSet
 from docket.clues.models import Clue, ClueStatus
@@ -35,23 +50,23 @@ from docket.core.steps import REFUSALS, Step
 from docket.documents.queries import documents_of_case
 from docket.evidence.models import EvidenceItem
 from docket.measures.models import Measure
-from docket.officers.models import Role
+from docket.officers.models import Officer, Role
 from docket.offices.scoping import get_visible
 from docket.reports.document import report_html
 from docket.reports.queries import FIGURE_READERS, figures_office
 from docket.reports.report import Period
-from docket.subjects.filtersets import SubjectFilterSet
 from docket.subjects.models import Subject
 from docket.web import lists
+from docket.web.models import SavedQueue
+from docket.web.services import queue_delete, queue_save
 from docket.workdays.calendar import add_working_days
 
 officer_required = login_required(login_url="/login/")
 
-# Cases still being worked on: what a dashboard counts as open.
-OPEN_STATES = [s for s in State.values if s not in {State.CLOSED, State.ARCHIVED, State.DISMISSED, State.TRANSFERRED}]
 # Rows a dashboard panel shows; its number links to the whole list.
 PANEL_ROWS = 20
-SOON_WORKING_DAYS = 3
+# Cases one bulk reassignment takes at most (a page of the list, with room to spare).
+BULK_MAX = 200
 
 
 def _today(office: Any) -> dt.date:
@@ -107,106 +122,237 @@ def subject_list(request: HttpRequest) -> HttpResponse:
     return lists.list_page(request, lists.SUBJECTS)
 
 
+# --- saved queues and bulk reassignment -----------------------------------------------------------------------
+
+QUEUE_LABELS = {"name": _lazy("Name"), "query": _lazy("Filter"), "list_name": _lazy("List"), "shared": _lazy("Share")}
+
+
+def _refused(request: HttpRequest, exc: DocketError, labels: dict[str, Any] | None = None) -> HttpResponse:
+    answer = answer_for(exc, labels={k: str(v) for k, v in (labels or {}).items()})
+    return render(request, "web/refused.html", {"answer": answer}, status=answer.status)
+
+
+@officer_required
+@require_POST
+def queue_save_page(request: HttpRequest) -> HttpResponse:
+    """ "Save this filter as…": the list's query string under a name, through the service that validates it."""
+    try:
+        queue = queue_save(
+            actor=request.user,  # type: ignore[arg-type]
+            list_name=request.POST.get("list_name", ""),
+            name=request.POST.get("name", ""),
+            query=request.POST.get("query", ""),
+            shared=bool(request.POST.get("shared")),
+            now=timezone.now(),
+        )
+    except DocketError as exc:
+        return _refused(request, exc, QUEUE_LABELS)
+    messages.success(request, _("Saved queue: %(name)s.") % {"name": queue.name})
+    return redirect(_saved_url(queue))
+
+
+def _saved_url(queue: SavedQueue) -> str:
+    base = reverse(f"web-{queue.list_name}")
+    return f"{base}?{queue.query}" if queue.query else base
+
+
+@officer_required
+@require_POST
+def queue_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        queue = get_visible(SavedQueue.objects.all(), request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    try:
+        queue_delete(actor=request.user, queue=queue, now=timezone.now())  # type: ignore[arg-type]
+    except NotFound:
+        raise Http404 from None
+    except DocketError as exc:
+        return _refused(request, exc, QUEUE_LABELS)
+    messages.success(request, _("Deleted the saved queue %(name)s.") % {"name": queue.name})
+    return redirect(reverse(f"web-{queue.list_name}"))
+
+
+def _ids(values: list[str]) -> list[int]:
+    seen: dict[int, None] = {}
+    for v in values:
+        if v.strip().isdigit():
+            seen.setdefault(int(v), None)
+    return list(seen)
+
+
+@officer_required
+@require_POST
+def case_reassign(request: HttpRequest) -> HttpResponse:
+    """Assign one officer to the selected cases: the assignment service once per case, each call audited and
+    judged by the service itself; the refusals are listed with their reasons."""
+    user: Any = request.user
+    ids = _ids(request.POST.getlist("cases"))
+    raw = request.POST.get("officer", "").strip()
+    officer = Officer.objects.visible_to(user).filter(pk=int(raw), is_active=True).first() if raw.isdigit() else None
+    back = reverse("web-cases") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    problems = []
+    if not ids:
+        problems.append(_("Select at least one case."))
+    elif len(ids) > BULK_MAX:
+        problems.append(_("At most %(n)d cases at a time.") % {"n": BULK_MAX})
+    if officer is None:
+        problems.append(_("Choose the officer to assign."))
+    if problems:
+        return render(request, "web/reassign.html", {"problems": problems, "back": back}, status=422)
+    assert officer is not None
+    found = {c.pk: c for c in Case.objects.visible_to(user).select_related("office").filter(pk__in=ids)}
+    done: list[Case] = []
+    refused: list[dict[str, Any]] = []
+    statuses: list[int] = []
+    labels = {"officers": str(_lazy("Officer"))}
+    for pk in ids:
+        case = found.get(pk)
+        if case is None:
+            # Outside the jurisdiction, as for an id never used: the page says no more than that.
+            refused.append({"case": None, "ref": str(pk), "reasons": [_("Not found")]})
+            statuses.append(404)
+            continue
+        try:
+            cs.case_assign(actor=user, case=case, officers=[officer], on=_today(case.office), now=timezone.now())
+        except DocketError as exc:
+            answer = answer_for(exc, labels=labels)
+            refused.append({"case": case, "ref": case.ref, "reasons": answer.messages()})
+            statuses.append(answer.status)
+        else:
+            done.append(case)
+    # Partly done is done: the page lists what was refused. Nothing done answers as the first refusal did.
+    status = 200 if done or not statuses else statuses[0]
+    context = {"officer": officer, "done": done, "refused": refused, "back": back, "problems": []}
+    return render(request, "web/reassign.html", context, status=status)
+
+
 # --- dashboard --------------------------------------------------------------------------------------------------
 
+# The lists a dashboard queue may link to.
+QUEUE_LISTS: dict[str, lists.ListSpec] = {"cases": lists.CASES, "clues": lists.CLUES}
 
-def _panel(title: str, url: str, qs: Any, urgency: Urgency | None, kind: str) -> dict[str, Any]:
-    rows = list(qs[:PANEL_ROWS])
+
+def _queue_url(queue: Queue) -> str:
+    return _list_url(f"web-{queue.list_name}", **queue.params)
+
+
+def _panel(queue: Queue, qs: Any, urgency: Urgency | None) -> dict[str, Any]:
+    """A queue with its first rows; its number is the count of the list it links to (the same FilterSet)."""
+    filterset = QUEUE_LISTS[queue.list_name].filterset
+    filtered = filterset(queue.params, queryset=qs).qs
+    rows = list(filtered[:PANEL_ROWS])
     for row in rows:
         row.urgency = urgency(row.due_on) if urgency else ""
-    return {"title": title, "url": url, "count": qs.count(), "rows": rows, "kind": kind}
+        row.clock_label = clock_label(row.due_clock) if queue.list_name == "cases" and row.due_clock else ""
+    kind = "case" if queue.list_name == "cases" else "clue"
+    return {
+        "key": queue.key,
+        "title": queue.label,
+        "url": _queue_url(queue),
+        "count": filtered.count(),
+        "rows": rows,
+        "kind": kind,
+    }
+
+
+def _number(queue: Queue, qs: Any) -> dict[str, Any]:
+    filterset = QUEUE_LISTS[queue.list_name].filterset
+    return {
+        "key": queue.key,
+        "label": queue.label,
+        "url": _queue_url(queue),
+        "count": filterset(queue.params, queryset=qs).qs.count(),
+    }
+
+
+def _office_counts(office: Any, cases: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The office's open cases by state and by investigator: one GROUP BY each over the FilterSet of the lists
+    they link to, so each number equals its list."""
+    base = {"office": office.code}
+    open_params = {**base, "state": ",".join(OPEN_STATES)}
+    counted = CaseFilterSet(open_params, queryset=cases).qs.order_by().values("state").annotate(n=Count("id"))
+    numbers = {row["state"]: row["n"] for row in counted}
+    by_state = [
+        {"label": State(s).label, "count": numbers[s], "url": _list_url("web-cases", **base, state=s)}
+        for s in OPEN_STATES
+        if numbers.get(s)
+    ]
+    # By investigator: the same FilterSet, grouped on the active assignment its "investigator" filter joins.
+    per_officer = (
+        CaseFilterSet(open_params, queryset=cases)
+        .qs.order_by()
+        .filter(assignments__active=True)
+        .values("assignments__officer_id", "assignments__officer__username")
+        .annotate(n=Count("id"))
+        .order_by("assignments__officer__username")
+    )
+    by_officer = [
+        {
+            "label": row["assignments__officer__username"],
+            "count": row["n"],
+            "url": _list_url("web-cases", **open_params, investigator=row["assignments__officer_id"]),
+        }
+        for row in per_officer
+    ]
+    return by_state, by_officer
 
 
 @officer_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """One page per role: what waits on the reader, each number linking to the list that holds exactly it."""
     user: Any = request.user
     office = getattr(user, "office", None)
     today = _today(office)
     urgency = Urgency(today)
     panels: list[dict[str, Any]] = []
+    approvals: list[dict[str, Any]] = []
     by_state: list[dict[str, Any]] = []
     by_officer: list[dict[str, Any]] = []
+    oversight: dict[str, Any] | None = None
     figures_year = 0
     cases = lists.CASES.rows(user).select_related(None).only("id", "ref", "title", "state", "due_on", "due_clock")
     clues = lists.CLUES.rows(user).select_related(None).only("id", "ref", "summary", "status", "due_on")
+    sets = {"cases": cases, "clues": clues}
     if user.has_role(Role.CASE_OFFICER):
-        params: dict[str, Any] = {"investigator": user.pk, "state": ",".join(OPEN_STATES), "order": "due"}
-        panels.append(
-            _panel(
-                _("My cases"),
-                _list_url("web-cases", **params),
-                CaseFilterSet(params, queryset=cases).qs,
-                urgency,
-                "case",
-            )
+        mine = Queue(
+            "mine",
+            _("My cases"),
+            "cases",
+            {"investigator": str(user.pk), "state": ",".join(OPEN_STATES), "order": "due"},
         )
-    if office is not None and user.has_role(Role.CASE_OFFICER, Role.OFFICE_HEAD):
-        params = {"office": office.code, "status": ClueStatus.OPEN, "order": "due"}
-        panels.append(
-            _panel(
-                _("Open clues of my office"),
-                _list_url("web-clues", **params),
-                ClueFilterSet(params, queryset=clues).qs,
-                urgency,
-                "clue",
-            )
+        panels.append(_panel(mine, cases, urgency))
+    # An office head finds the same clues among the approvals ("awaiting a filing decision").
+    if office is not None and user.has_role(Role.CASE_OFFICER):
+        open_clues = Queue(
+            "clues",
+            _("Open clues of my office"),
+            "clues",
+            {"office": office.code, "status": ClueStatus.OPEN, "order": "due"},
         )
+        panels.append(_panel(open_clues, clues, urgency))
     if user.has_role(Role.LEGAL_REVIEWER):
-        params = {"state": State.PROPOSED, "order": "due"}
-        panels.append(
-            _panel(
-                _("Drafts awaiting legal review"),
-                _list_url("web-cases", **params),
-                CaseFilterSet(params, queryset=cases).qs,
-                urgency,
-                "case",
-            )
-        )
+        panels.append(_panel(review_queue(), cases, urgency))
     if office is not None and user.has_role(Role.OFFICE_HEAD):
-        # One GROUP BY over the same FilterSet the linked list uses, so each number equals its list.
-        base = {"office": office.code}
-        counted = (
-            CaseFilterSet({**base, "state": ",".join(OPEN_STATES)}, queryset=cases)
-            .qs.order_by()
-            .values("state")
-            .annotate(n=Count("id"))
-        )
-        numbers = {row["state"]: row["n"] for row in counted}
-        by_state = [
-            {"label": State(s).label, "count": numbers[s], "url": _list_url("web-cases", **base, state=s)}
-            for s in OPEN_STATES
-            if numbers.get(s)
-        ]
-        # By investigator: the same FilterSet, grouped on the active assignment its "investigator" filter joins.
-        open_cases = CaseFilterSet({**base, "state": ",".join(OPEN_STATES)}, queryset=cases).qs.order_by()
-        per_officer = (
-            open_cases.filter(assignments__active=True)
-            .values("assignments__officer_id", "assignments__officer__username")
-            .annotate(n=Count("id"))
-            .order_by("assignments__officer__username")
-        )
-        by_officer = [
-            {
-                "label": row["assignments__officer__username"],
-                "count": row["n"],
-                "url": _list_url(
-                    "web-cases", **base, state=",".join(OPEN_STATES), investigator=row["assignments__officer_id"]
-                ),
+        approvals = [_number(q, sets[q.list_name]) for q in head_queues(office, today=today, soon=urgency.soon)]
+        by_state, by_officer = _office_counts(office, cases)
+        if urgency.soon is not None:
+            panels.append(_panel(at_risk_queue(office, soon=urgency.soon), cases, urgency))
+        received = oversight_received(user, office)
+        oversight = {
+            "title": _("Supervision and instructions from higher offices"),
+            "given": False,
+            "rows": list(received[:PANEL_ROWS]),
+        }
+    if user.has_role(Role.INSPECTOR):
+        panels.insert(0, _panel(overdue_queue(today=today), cases, urgency))
+        if office is not None and oversight is None:
+            given = oversight_given(user, office)
+            oversight = {
+                "title": _("Cases my office supervises or instructed"),
+                "given": True,
+                "rows": list(given[:PANEL_ROWS]),
             }
-            for row in per_officer
-        ]
-    if user.has_role(Role.INSPECTOR, Role.OFFICE_HEAD):
-        params = {"state": ",".join(OPEN_STATES), "due_before": (today - dt.timedelta(days=1)).isoformat()}
-        params["order"] = "due"
-        panels.append(
-            _panel(
-                _("Overdue cases in my jurisdiction"),
-                _list_url("web-cases", **params),
-                CaseFilterSet(params, queryset=cases).qs,
-                urgency,
-                "case",
-            )
-        )
     if user.has_role(*FIGURE_READERS):
         figures_year = today.year
     return render(
@@ -214,8 +360,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "web/dashboard.html",
         {
             "panels": panels,
+            "approvals": approvals,
             "by_state": by_state,
             "by_officer": by_officer,
+            "oversight": oversight,
             "figures_year": figures_year,
             "calendar_missing": urgency.missing,
             "today": today,
@@ -228,7 +376,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 def _visible_case(request: HttpRequest, ref: str) -> Case:
     try:
-        return get_visible(Case.objects.select_related("office", "clue"), request.user, ref=ref)
+        return get_visible(Case.objects.select_related("office", "clue", "profile"), request.user, ref=ref)
     except NotFound:
         raise Http404 from None
 
@@ -258,7 +406,9 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
         .select_related("category")
         .prefetch_related("provisions")
         .order_by("id"),
-        "suspensions": ClockSuspension.objects.visible_to(user).filter(case=case).order_by("starts_on", "id"),
+        # Every clock with its dates and working days left, and on an ended case how each ended.
+        "clocks": clocks_of(case, on=today),
+        "due_clock_label": clock_label(case.due_clock) if case.due_clock else "",
         "evidence": EvidenceItem.objects.visible_to(user).filter(case=case).order_by("collected_on", "id"),
         "measures": Measure.objects.visible_to(user).filter(case=case).order_by("taken_on", "id"),
         "documents": documents_of_case(user, case),
@@ -405,37 +555,6 @@ def subject_page(request: HttpRequest, pk: int) -> HttpResponse:
         "measures": measures[:PANEL_ROWS],
     }
     return render(request, "web/subject.html", context)
-
-
-@officer_required
-def search(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    q = request.GET.get("q", "").strip()[:200]
-    results: list[dict[str, Any]] = []
-    if q:
-        sections: list[tuple[str, str, Any, Callable[[Any], tuple[str, str, str]]]] = [
-            (
-                _("Cases"),
-                _list_url("web-cases", q=q),
-                CaseFilterSet({"q": q}, queryset=lists.CASES.rows(user)).qs,
-                lambda c: (reverse("web-case", args=[c.ref]), c.ref, c.title),
-            ),
-            (
-                _("Clues"),
-                _list_url("web-clues", q=q),
-                ClueFilterSet({"q": q}, queryset=lists.CLUES.rows(user)).qs,
-                lambda c: (reverse("web-clue", args=[c.pk]), c.ref, c.summary[:120]),
-            ),
-            (
-                _("Subjects"),
-                "",
-                SubjectFilterSet({"q": q}, queryset=lists.SUBJECTS.rows(user)).qs,
-                lambda s: (reverse("web-subject", args=[s.pk]), s.name, s.display_identifier),
-            ),
-        ]
-        for title, url, qs, show in sections:
-            results.append({"title": title, "url": url, "rows": [show(o) for o in qs[:PANEL_ROWS]]})
-    return render(request, "web/search.html", {"q": q, "results": results})
 
 
 # --- figures ---------------------------------------------------------------------------------------------------

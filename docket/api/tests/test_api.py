@@ -137,6 +137,8 @@ def test_the_api_and_the_pages_ask_one_rule_for_who_reads_figures(tree, client):
     from docket.reports.queries import FIGURE_READERS
 
     for role in Role.values:
+        if role == Role.PLATFORM:
+            continue  # a platform's client is not an officer: the officers' API does not exist for it (below)
         officer = t.officer(tree.hz, role)
         answer = api_as(officer).get("/api/v1/figures/?year=2023")
         t.verified_login(client, officer)

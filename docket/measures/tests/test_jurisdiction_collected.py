@@ -126,3 +126,27 @@ def test_correct(team, sibling):
 def test_delete(team, sibling):
     m = _record(team)
     assert_absent(lambda: ms.measure_delete(actor=sibling, measure=m, reason="r", now=NOW), m)
+
+
+@pytest.mark.jurisdiction("measure_record")
+def test_record_from_a_clue(team, sibling):
+    clue = cl.clue_register(
+        actor=team.a,
+        source=Source.INSPECTION,
+        received_on=D(2024, 6, 1),
+        summary="线索",
+        subjects=[t.website("c.example.cn")],
+        now=NOW,
+    )
+    assert_absent(
+        lambda: ms.measure_record(
+            actor=sibling,
+            type="website_closure",
+            taken_on=D(2024, 6, 3),
+            subjects=[t.website("k.example.cn")],
+            now=NOW,
+            clue=clue,
+        ),
+        clue,
+    )
+    assert not Measure.objects.filter(clue=clue).exists()

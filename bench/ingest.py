@@ -1,0 +1,334 @@
+"""Platform report ingestion over HTTP on PostgreSQL: items/s through gunicorn, beside a raw COPY of the same rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/docket_bench_ingest .venv/bin/python bench/ingest.py \
+        [--clients 4] [--workers 3] [--batches 10] [--platforms 1] [--order-size 1000] [--quantity-keeper]
+
+The database named in DATABASE_URL is dropped and created afresh (never point it at one you keep). The bench
+makes ``--platforms`` platforms, each with orders of ``--order-size`` accounts, and ``--clients`` API clients
+spread over the platforms; gunicorn serves Docket with ``--workers`` processes; each client sends ``--batches``
+batches of 1,000 items (``POST /api/v1/orders/<id>/reports/``, a persistent connection per client), each batch
+about 1,000 accounts not reported before (disposed, with every 50th refused and every 100th not found), so every
+batch stores its 1,000 rows, updates 1,000 targets and the order's quantity and cells. Printed: items/s over
+HTTP, then the same rows written by COPY alone (one COPY of 1,000 rows per transaction, into the same
+partitioned table, one connection), and the ratio. Then a replay of the first batches (every item already
+stored) to show the price of idempotency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
+os.environ.setdefault("DOCKET_HTTPS", "0")
+os.environ.setdefault("DOCKET_ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("DOCKET_SECRET_KEY", "bench-ingest-not-a-secret")
+# The bench measures the channel, not the rate limits.
+os.environ.setdefault("DOCKET_API_RATE_TOKEN", "1000000/min")
+os.environ.setdefault("DOCKET_API_RATE_ADDRESS", "1000000/min")
+BATCH = 1000
+ON = "2024-12-04"
+
+
+def build(platforms: int, clients: int, batches: int, order_size: int) -> list[dict[str, Any]]:
+    """Platforms, their orders and clients; per client its token and its batches (as the bytes it sends)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from docket import testing as t
+    from docket.api.services import token_create
+    from docket.measures.services import measure_record
+    from docket.officers.actors import SYSTEM
+    from docket.officers.models import Role
+    from docket.offices.models import Level
+    from docket.platforms.partitions import ensure_ahead
+    from docket.platforms.services import platform_register
+    from docket.subjects.models import Kind, Subject
+
+    national = t.office("000000", "国家网信办", None, Level.NATIONAL)
+    province = t.office("330000", "浙江省网信办", national, Level.PROVINCE)
+    city = t.office("330100", "杭州市网信办", province, Level.CITY)
+    officer = t.officer(city, Role.CASE_OFFICER)
+    now = timezone.now()
+    ensure_ahead(now.date(), 1)
+    per_client = batches * BATCH
+    # Clients of one platform share its orders: client c reports on order c // platforms of its platform.
+    plans: list[dict[str, Any]] = []
+    orders: dict[tuple[int, int], Any] = {}
+    for c in range(clients):
+        p = c % platforms
+        key = f"p{p}"
+        if (p, -1) not in orders:
+            org = t.organisation(name=f"平台{p}")
+            org.runs_platform = key
+            org.save(update_fields=["runs_platform"])
+            orders[(p, -1)] = org
+        org = orders[(p, -1)]
+        slot = c // platforms
+        idents = [f"{key}-{slot}-{i}" for i in range(per_client)]
+        Subject.objects.bulk_create(
+            [Subject(kind=Kind.ACCOUNT, name=i, identifier=i, platform=key) for i in idents], batch_size=5000
+        )
+        ids = list(
+            Subject.objects.filter(platform=key, identifier__startswith=f"{key}-{slot}-")
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        chunks = [ids[i : i + order_size] for i in range(0, len(ids), order_size)]
+        order_ids = []
+        for chunk in chunks:
+            with transaction.atomic():
+                m = measure_record(
+                    actor=officer,
+                    type="account_closure_order",
+                    taken_on=dt.date(2024, 12, 2),
+                    subjects=list(Subject.objects.filter(pk__in=chunk)),
+                    addressee=org,
+                    now=now,
+                    details={"grounds": "bench"},
+                )
+            order_ids.append(m.pk)
+        client = platform_register(actor=SYSTEM, organisation=org, username=f"bench-{c}", now=now)
+        secret = token_create(actor=SYSTEM, officer=client, name="bench", days=1, now=now).secret
+        bodies = []
+        for b in range(batches):
+            part = idents[b * BATCH : (b + 1) * BATCH]
+            order_id = order_ids[(b * BATCH) // order_size]
+            items = []
+            for i, ident in enumerate(part):
+                n = b * BATCH + i
+                if n % 100 == 99:
+                    items.append({"item_id": f"{c}-{n}", "target": ident, "outcome": "not_found", "on": ON})
+                elif n % 50 == 49:
+                    items.append(
+                        {"item_id": f"{c}-{n}", "target": ident, "outcome": "refused", "reason": "司法冻结", "on": ON}
+                    )
+                else:
+                    items.append({"item_id": f"{c}-{n}", "target": ident, "outcome": "disposed", "on": ON})
+            bodies.append((order_id, json.dumps({"items": items}).encode()))
+        plans.append({"secret": secret, "bodies": bodies})
+    return plans
+
+
+# --- the keeper the bench can try instead (``--quantity-keeper``) ----------------------------------------------
+#
+# A platform's report changes an order's quantity and nothing else the cells count (its events, subjects and
+# campaigns stay). Today the service takes the order's contributions away and adds them back (``cells_remove`` /
+# ``cells_add``), and taking away asks, for every cell and every target, whether another measure still aims at it:
+# O(targets) queries of O(targets) parameters. The proposal for reports is a keeper call for a quantity-only change:
+# the same cells (the one rule: ``deltas(facts([id]))``), each quantity moved by the difference. This is that call,
+# patched into the service for a measurement only; it is exact for what the service calls it for.
+
+
+def _requantify_patch() -> None:
+    from django.db.models import F
+
+    from docket.measures.models import Measure
+    from docket.platforms import services
+    from docket.reports.aggregates import deltas, facts
+    from docket.reports.models import Cell
+
+    before: dict[int, int] = {}
+
+    def remove(ids: Any) -> None:
+        for mid, quantity in Measure.objects.filter(pk__in=list(ids)).values_list("pk", "quantity"):
+            before[mid] = quantity or 0
+
+    def add(ids: Any) -> None:
+        for fact in facts(list(ids)):
+            change = fact.quantity - before.pop(fact.id, 0)
+            if not change:
+                continue
+            for key in deltas([fact]):
+                scope, grain, start, campaign, mtype, kind = key
+                Cell.objects.filter(
+                    scope_id=scope,
+                    grain=grain,
+                    period_start=start,
+                    campaign_id=campaign,
+                    measure_type=mtype,
+                    subject_kind=kind,
+                ).update(quantity=F("quantity") + change)
+
+    services.cells_remove = remove  # type: ignore[assignment]
+    services.cells_add = add  # type: ignore[assignment]
+
+
+def quantity_keeper_app(environ: Any, start_response: Any) -> Any:
+    """The WSGI application with the quantity-only keeper patched in (gunicorn ``ingest:quantity_keeper_app``)."""
+    global _patched_app  # noqa: PLW0603 - made once per worker
+    if _patched_app is None:
+        from docket.wsgi import application
+
+        _requantify_patch()
+        _patched_app = application
+    return _patched_app(environ, start_response)
+
+
+_patched_app: Any = None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(workers: int, port: int, *, quantity_keeper: bool) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DOCKET_DEBUG": "0", "DOCKET_LOG_LEVEL": "ERROR"}
+    app = ["--pythonpath", str(ROOT / "bench"), "ingest:quantity_keeper_app"] if quantity_keeper else ["docket.wsgi"]
+    proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            *app,
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--keep-alive",
+            "30",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def send(port: int, plan: dict[str, Any], results: list[Any], idx: int, barrier: threading.Barrier) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    headers = {"Authorization": f"Bearer {plan['secret']}", "Content-Type": "application/json"}
+    statuses = []
+    stored = 0
+    # A first request to open the connection and warm the worker (not timed).
+    conn.request("GET", "/api/v1/orders/?page_size=1", headers=headers)
+    conn.getresponse().read()
+    barrier.wait()
+    for order_id, body in plan["bodies"]:
+        conn.request("POST", f"/api/v1/orders/{order_id}/reports/", body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        statuses.append(response.status)
+        if response.status in (200, 201):
+            stored += json.loads(data)["stored"]
+        else:
+            print(f"client {idx}: {response.status} {data[:300]!r}", file=sys.stderr)
+    results[idx] = (statuses, stored, time.perf_counter())
+    conn.close()
+
+
+def run_clients(port: int, plans: list[dict[str, Any]]) -> tuple[float, int, list[int]]:
+    results: list[Any] = [None] * len(plans)
+    barrier = threading.Barrier(len(plans) + 1)
+    threads = [threading.Thread(target=send, args=(port, plan, results, i, barrier)) for i, plan in enumerate(plans)]
+    for th in threads:
+        th.start()
+    barrier.wait()
+    start = time.perf_counter()
+    for th in threads:
+        th.join()
+    elapsed = max(r[2] for r in results) - start
+    return elapsed, sum(r[1] for r in results), [s for r in results for s in r[0]]
+
+
+def raw_copy(rows: int) -> float:
+    """The same rows as the run stored, written again by COPY alone (1,000 per transaction), timed."""
+    from django.db import connection, transaction
+
+    from docket.core.bulk import bulk_insert
+    from docket.platforms.models import ReportedItem
+    from docket.platforms.services import REPORTED_COLUMNS
+
+    source = list(ReportedItem.objects.order_by("id").values_list(*REPORTED_COLUMNS)[:rows])
+    copies = [(r[0], r[1], r[2], r[3] + "-copy", *r[4:]) for r in source]
+    connection.close()
+    start = time.perf_counter()
+    for i in range(0, len(copies), BATCH):
+        with transaction.atomic():
+            bulk_insert(ReportedItem._meta.db_table, REPORTED_COLUMNS, copies[i : i + BATCH])
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--batches", type=int, default=10, help="batches of 1,000 items per client")
+    parser.add_argument("--platforms", type=int, default=1)
+    parser.add_argument("--order-size", type=int, default=1000, help="accounts per order")
+    parser.add_argument(
+        "--quantity-keeper",
+        action="store_true",
+        help="serve with the proposed quantity-only keeper call patched in (a measurement of the proposal)",
+    )
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("set DATABASE_URL to a PostgreSQL database the bench may drop and create")
+    from common import fresh_database
+
+    fresh_database()
+    from django.db import connection
+
+    t0 = time.perf_counter()
+    plans = build(args.platforms, args.clients, args.batches, args.order_size)
+    connection.close()
+    total = args.clients * args.batches * BATCH
+    print(
+        f"built {args.platforms} platform(s), {args.clients} clients, {total:,} accounts in orders of "
+        f"{args.order_size:,} in {time.perf_counter() - t0:.0f} s"
+    )
+    port = free_port()
+    server = serve(args.workers, port, quantity_keeper=args.quantity_keeper)
+    try:
+        elapsed, stored, statuses = run_clients(port, plans)
+        rate = stored / elapsed
+        bad = [s for s in statuses if s not in (200, 201)]
+        keeper = "quantity-only keeper (proposal)" if args.quantity_keeper else "cells_remove/cells_add"
+        print(
+            f"HTTP ({keeper}): {stored:,} items stored in {elapsed:.2f} s by {args.clients} clients, "
+            f"gunicorn -w {args.workers}: "
+            f"{rate:,.0f} items/s ({len(statuses) / elapsed:.1f} batches/s){f'; {len(bad)} refused' if bad else ''}"
+        )
+        replay = [{"secret": p["secret"], "bodies": p["bodies"][:2]} for p in plans]
+        r_elapsed, r_stored, _ = run_clients(port, replay)
+        replayed = sum(len(p["bodies"]) for p in replay) * BATCH
+        print(
+            f"replay: {replayed:,} items already stored, answered in {r_elapsed:.2f} s: "
+            f"{replayed / r_elapsed:,.0f} items/s"
+        )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    copy_s = raw_copy(stored)
+    copy_rate = stored / copy_s
+    print(f"raw COPY of the same {stored:,} rows (1,000 per transaction): {copy_s:.2f} s, {copy_rate:,.0f} items/s")
+    print(f"ratio HTTP / raw COPY: {rate / copy_rate:.2f} (target: >= 50,000 items/s over HTTP)")
+
+
+if __name__ == "__main__":
+    main()

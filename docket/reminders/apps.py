@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RemindersConfig(AppConfig):
+    name = "docket.reminders"
+    label = "reminders"
+    verbose_name = _("Reminders")

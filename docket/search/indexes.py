@@ -1,0 +1,145 @@
+"""The substring indexes the one search box reads, over the tables of cases, clues and subjects.
+
+PostgreSQL: GIN trigram indexes (``pg_trgm``) on ``UPPER(column)``, the very expression Django's ``icontains``
+compares, so the search and the lists' ``q`` filters are both answered from them for terms of three characters
+or more. SQLite: one FTS5 table per source table with the ``trigram`` tokenizer, an external-content index
+(the text stays in the source table) kept up to date by triggers on the source table.
+
+SQLite drops a table's triggers when Django rebuilds the table (``_remake_table``, for many a later migration of
+cases, clues or subjects), so after every ``migrate`` the triggers are checked and, when one is missing, made
+again and the index rebuilt (``ensure_sqlite``, run on ``post_migrate``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A source table and the text columns searched in it."""
+
+    key: str
+    table: str
+    columns: tuple[str, ...]
+
+    @property
+    def fts(self) -> str:
+        return f"search_{self.key}_fts"
+
+    def trigram_index(self, column: str) -> str:
+        return f"search_{self.key}_{column}_trgm"
+
+    @property
+    def triggers(self) -> tuple[str, str, str]:
+        return (f"{self.fts}_insert", f"{self.fts}_delete", f"{self.fts}_update")
+
+
+CASES = Indexed("case", "cases_case", ("ref", "title"))
+CLUES = Indexed("clue", "clues_clue", ("ref", "summary"))
+SUBJECTS = Indexed("subject", "subjects_subject", ("name", "identifier"))
+ALL = (CASES, CLUES, SUBJECTS)
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------------------------
+
+
+def postgres_create(source: Indexed) -> list[str]:
+    # ``::text`` as Django writes it for icontains on a varchar, so the planner sees the same expression.
+    return [
+        f"CREATE INDEX IF NOT EXISTS {source.trigram_index(c)} ON {source.table} "
+        f"USING gin ((UPPER({c}::text)) gin_trgm_ops)"
+        for c in source.columns
+    ]
+
+
+def postgres_drop(source: Indexed) -> list[str]:
+    return [f"DROP INDEX IF EXISTS {source.trigram_index(c)}" for c in source.columns]
+
+
+# --- SQLite -----------------------------------------------------------------------------------------------------
+
+
+def sqlite_table(source: Indexed) -> str:
+    columns = ", ".join(source.columns)
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {source.fts} USING fts5({columns}, "
+        f"content='{source.table}', content_rowid='id', tokenize='trigram')"
+    )
+
+
+def sqlite_triggers(source: Indexed) -> list[str]:
+    cols = ", ".join(source.columns)
+    new = ", ".join(f"new.{c}" for c in source.columns)
+    old = ", ".join(f"old.{c}" for c in source.columns)
+    add = f"INSERT INTO {source.fts}(rowid, {cols}) VALUES (new.id, {new});"  # noqa: S608 - fixed names
+    # An external-content index forgets a row only when told its old text.
+    remove = f"INSERT INTO {source.fts}({source.fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"  # noqa: S608
+    insert, delete, update = source.triggers
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {insert} AFTER INSERT ON {source.table} BEGIN {add} END",
+        f"CREATE TRIGGER IF NOT EXISTS {delete} AFTER DELETE ON {source.table} BEGIN {remove} END",
+        # Only a change of the searched text touches the index (a case's state changes often; its title rarely).
+        f"CREATE TRIGGER IF NOT EXISTS {update} AFTER UPDATE OF {cols} ON {source.table} BEGIN {remove} {add} END",
+    ]
+
+
+def sqlite_rebuild(source: Indexed) -> str:
+    return f"INSERT INTO {source.fts}({source.fts}) VALUES ('rebuild')"  # noqa: S608 - fixed names
+
+
+def sqlite_drop(source: Indexed) -> list[str]:
+    return [*(f"DROP TRIGGER IF EXISTS {t}" for t in source.triggers), f"DROP TABLE IF EXISTS {source.fts}"]
+
+
+# --- installing -------------------------------------------------------------------------------------------------
+
+
+def install(connection: BaseDatabaseWrapper) -> None:
+    """Create every index (the ``pg_trgm`` extension is the migration's own operation, before this)."""
+    with connection.cursor() as cursor:
+        for source in ALL:
+            if connection.vendor == "postgresql":
+                for statement in postgres_create(source):
+                    cursor.execute(statement)
+            elif connection.vendor == "sqlite":
+                cursor.execute(sqlite_table(source))
+                for statement in sqlite_triggers(source):
+                    cursor.execute(statement)
+                cursor.execute(sqlite_rebuild(source))
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        for source in ALL:
+            statements = {"postgresql": postgres_drop, "sqlite": sqlite_drop}.get(connection.vendor)
+            for statement in statements(source) if statements else []:
+                cursor.execute(statement)
+
+
+def _sqlite_names(cursor: Any, kind: str) -> set[str]:
+    cursor.execute("SELECT name FROM sqlite_master WHERE type = %s", [kind])
+    return {row[0] for row in cursor.fetchall()}
+
+
+def ensure_sqlite(connection: BaseDatabaseWrapper) -> list[str]:
+    """Make again the triggers a rebuilt source table lost, and rebuild that index; the indexes repaired.
+
+    Only where the search migration is applied (its FTS table exists): a database migrated back to before it
+    keeps no index."""
+    if connection.vendor != "sqlite":
+        return []
+    repaired = []
+    with connection.cursor() as cursor:
+        tables, triggers = _sqlite_names(cursor, "table"), _sqlite_names(cursor, "trigger")
+        for source in ALL:
+            if source.fts not in tables or set(source.triggers) <= triggers:
+                continue
+            for statement in sqlite_triggers(source):
+                cursor.execute(statement)
+            cursor.execute(sqlite_rebuild(source))
+            repaired.append(source.fts)
+    return repaired
