@@ -1,7 +1,7 @@
 """Platform report ingestion over HTTP on PostgreSQL: items/s through gunicorn, beside a raw COPY of the same rows.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/docket_bench_ingest .venv/bin/python bench/ingest.py \
-        [--clients 4] [--workers 3] [--batches 10] [--platforms 1] [--order-size 1000] [--quantity-keeper]
+        [--clients 4] [--workers 3] [--batches 10] [--platforms 1] [--order-size 1000]
 
 The database named in DATABASE_URL is dropped and created afresh (never point it at one you keep). The bench
 makes ``--platforms`` platforms, each with orders of ``--order-size`` accounts, and ``--clients`` API clients
@@ -123,73 +123,15 @@ def build(platforms: int, clients: int, batches: int, order_size: int) -> list[d
     return plans
 
 
-# --- the keeper the bench can try instead (``--quantity-keeper``) ----------------------------------------------
-#
-# A platform's report changes an order's quantity and nothing else the cells count (its events, subjects and
-# campaigns stay). Today the service takes the order's contributions away and adds them back (``cells_remove`` /
-# ``cells_add``), and taking away asks, for every cell and every target, whether another measure still aims at it:
-# O(targets) queries of O(targets) parameters. The proposal for reports is a keeper call for a quantity-only change:
-# the same cells (the one rule: ``deltas(facts([id]))``), each quantity moved by the difference. This is that call,
-# patched into the service for a measurement only; it is exact for what the service calls it for.
-
-
-def _requantify_patch() -> None:
-    from django.db.models import F
-
-    from docket.measures.models import Measure
-    from docket.platforms import services
-    from docket.reports.aggregates import deltas, facts
-    from docket.reports.models import Cell
-
-    before: dict[int, int] = {}
-
-    def remove(ids: Any) -> None:
-        for mid, quantity in Measure.objects.filter(pk__in=list(ids)).values_list("pk", "quantity"):
-            before[mid] = quantity or 0
-
-    def add(ids: Any) -> None:
-        for fact in facts(list(ids)):
-            change = fact.quantity - before.pop(fact.id, 0)
-            if not change:
-                continue
-            for key in deltas([fact]):
-                scope, grain, start, campaign, mtype, kind = key
-                Cell.objects.filter(
-                    scope_id=scope,
-                    grain=grain,
-                    period_start=start,
-                    campaign_id=campaign,
-                    measure_type=mtype,
-                    subject_kind=kind,
-                ).update(quantity=F("quantity") + change)
-
-    services.cells_remove = remove  # type: ignore[assignment]
-    services.cells_add = add  # type: ignore[assignment]
-
-
-def quantity_keeper_app(environ: Any, start_response: Any) -> Any:
-    """The WSGI application with the quantity-only keeper patched in (gunicorn ``ingest:quantity_keeper_app``)."""
-    global _patched_app  # noqa: PLW0603 - made once per worker
-    if _patched_app is None:
-        from docket.wsgi import application
-
-        _requantify_patch()
-        _patched_app = application
-    return _patched_app(environ, start_response)
-
-
-_patched_app: Any = None
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def serve(workers: int, port: int, *, quantity_keeper: bool) -> subprocess.Popen[bytes]:
+def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DOCKET_DEBUG": "0", "DOCKET_LOG_LEVEL": "ERROR"}
-    app = ["--pythonpath", str(ROOT / "bench"), "ingest:quantity_keeper_app"] if quantity_keeper else ["docket.wsgi"]
+    app = ["docket.wsgi"]
     proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -281,11 +223,6 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10, help="batches of 1,000 items per client")
     parser.add_argument("--platforms", type=int, default=1)
     parser.add_argument("--order-size", type=int, default=1000, help="accounts per order")
-    parser.add_argument(
-        "--quantity-keeper",
-        action="store_true",
-        help="serve with the proposed quantity-only keeper call patched in (a measurement of the proposal)",
-    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL to a PostgreSQL database the bench may drop and create")
@@ -303,14 +240,13 @@ def main() -> None:
         f"{args.order_size:,} in {time.perf_counter() - t0:.0f} s"
     )
     port = free_port()
-    server = serve(args.workers, port, quantity_keeper=args.quantity_keeper)
+    server = serve(args.workers, port)
     try:
         elapsed, stored, statuses = run_clients(port, plans)
         rate = stored / elapsed
         bad = [s for s in statuses if s not in (200, 201)]
-        keeper = "quantity-only keeper (proposal)" if args.quantity_keeper else "cells_remove/cells_add"
         print(
-            f"HTTP ({keeper}): {stored:,} items stored in {elapsed:.2f} s by {args.clients} clients, "
+            f"HTTP: {stored:,} items stored in {elapsed:.2f} s by {args.clients} clients, "
             f"gunicorn -w {args.workers}: "
             f"{rate:,.0f} items/s ({len(statuses) / elapsed:.1f} batches/s){f'; {len(bad)} refused' if bad else ''}"
         )

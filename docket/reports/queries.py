@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 from pyroaring import BitMap, FrozenBitMap
 
@@ -197,8 +197,12 @@ def figures(*, office: Office, date_from: dt.date, date_to: dt.date, campaign_id
             t.cells.append(pk)
             cell_distinct[pk] = distinct
             cell_digest[pk] = bytes(digest) if digest else b""
-    for lo, hi in cut.raw:
-        _add_raw(tallies, _measures(office, lo, hi, campaign_id))
+    if cut.raw:
+        # The partial months at both ends in one query (each range an index range scan of the office's measures).
+        days = Q()
+        for lo, hi in cut.raw:
+            days |= Q(taken_on__range=(lo, hi))
+        _add_raw(tallies, _measures(office, cut.raw[0][0], cut.raw[-1][1], campaign_id).filter(days))
     return Figures(office, date_from, date_to, campaign_id, dict(tallies), cell_distinct, cell_digest)
 
 
