@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Outcome(models.TextChoices):
@@ -33,7 +34,7 @@ class ReportedItem(models.Model):
     )
     measure = models.ForeignKey(
         "measures.Measure",
-        verbose_name=_("order"),
+        verbose_name=pgettext_lazy("an order to a platform", "order"),
         on_delete=models.PROTECT,
         related_name="reported_items",
         db_index=False,  # indexed by reported_item_measure_target, which leads with it

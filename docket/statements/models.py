@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from docket.offices.scoping import CASE_READER_ROLES, ScopedQuerySet, actor_office
 
@@ -92,7 +93,7 @@ class Statement(models.Model):
     # Docket's own: the order and the item of it that this statement reports on (counted toward the order).
     docket_order = models.ForeignKey(
         "measures.Measure",
-        verbose_name=_("order"),
+        verbose_name=pgettext_lazy("an order to a platform", "order"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,

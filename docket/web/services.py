@@ -41,7 +41,8 @@ def queue_query(list_name: str, query: str) -> str:
             f = filterset.filters[name]
             if isinstance(f, CommaChoices) and value and not set(value) <= f.allowed:
                 unknown = ", ".join(sorted(set(value) - f.allowed))
-                errors.append(FieldError("query", f"{f.label}: {_('unknown %(v)s') % {'v': unknown}}"))
+                message = _("unknown %(v)s") % {"v": unknown}
+                errors.append(FieldError("query", f"{f.label}: {message}"))
     if errors:
         raise InvalidInput(errors)
     text = urlencode(kept)
