@@ -113,8 +113,12 @@ class ClueDetailSerializer(ClueSerializer):
 
 class MeasureSerializer(serializers.ModelSerializer[Measure]):
     office: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    case: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="ref", read_only=True)
-    clue: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(slug_field="ref", read_only=True)
+    case: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="ref", read_only=True, allow_null=True
+    )
+    clue: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="ref", read_only=True, allow_null=True
+    )
     subjects = PartySerializer(many=True, read_only=True)
 
     class Meta:

@@ -72,6 +72,23 @@ def problems(*codes: int) -> dict[Any, OpenApiResponse]:
     }
 
 
+class StrictFilters(DjangoFilterBackend):  # type: ignore[misc]  # django-filter ships no types
+    """The list's FilterSet, with a filter given but empty refused (422) rather than read as "no filter": a program
+    sending ``?filed_to=`` has lost a value on the way, and answering every row would hide it."""
+
+    def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None:
+            empty = [
+                n for n in filterset_class.base_filters if n in request.query_params and not request.query_params[n]
+            ]
+            if empty:
+                raise exceptions.ValidationError(
+                    {n: [_("Empty: leave the parameter out not to filter by it.")] for n in empty}
+                )
+        return super().filter_queryset(request, queryset, view)
+
+
 class IdCursor(CursorPagination):
     """Newest first, by id: stable under inserts, and a page costs the same at any depth."""
 
@@ -79,6 +96,15 @@ class IdCursor(CursorPagination):
     page_size = 20
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def decode_cursor(self, request: Request) -> Any:
+        # A cursor Docket did not give is the caller's mistake in a parameter (422), not a missing page (404).
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError(
+                {"cursor": [_("Not a cursor of this list: use the next or previous link.")]}
+            ) from None
 
     def get_page_size(self, request: Request) -> int | None:
         # A page size that is no number is refused (422) rather than quietly answered with 20 rows.
@@ -194,7 +220,7 @@ class CaseList(ApiMixin, generics.ListAPIView[Case]):
     """Cases of the jurisdiction, filtered as the workspace's list (the CaseFilterSet), newest first."""
 
     serializer_class = s.CaseSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilters]
     filterset_class = CaseFilterSet
 
     def get_queryset(self) -> QuerySet[Case]:
@@ -244,7 +270,7 @@ class ClueList(ApiMixin, generics.ListAPIView[Clue]):
     """Clues of the jurisdiction, filtered by the ClueFilterSet, newest first."""
 
     serializer_class = s.ClueSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilters]
     filterset_class = ClueFilterSet
 
     def get_queryset(self) -> QuerySet[Clue]:
@@ -287,7 +313,7 @@ class MeasureList(ApiMixin, generics.ListAPIView[Measure]):
     """Measures of the jurisdiction, filtered by the MeasureFilterSet, newest first."""
 
     serializer_class = s.MeasureSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilters]
     filterset_class = MeasureFilterSet
 
     def get_queryset(self) -> QuerySet[Measure]:
@@ -329,7 +355,7 @@ class SubjectList(ApiMixin, generics.ListAPIView[Subject]):
     """Subjects you may see, filtered by the SubjectFilterSet; identity numbers masked."""
 
     serializer_class = s.SubjectSerializer
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilters]
     filterset_class = SubjectFilterSet
 
     def get_queryset(self) -> QuerySet[Subject]:

@@ -22,7 +22,6 @@ from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers
@@ -33,7 +32,7 @@ from rest_framework.response import Response
 
 from docket.api.problems import PROBLEM_TYPE
 from docket.api.serializers import ProblemSerializer
-from docket.api.views import ApiMixin, IdCursor, problems
+from docket.api.views import ApiMixin, IdCursor, StrictFilters, problems
 from docket.offices.scoping import get_visible
 from docket.statements import rules
 from docket.statements.filtersets import StatementFilterSet
@@ -263,7 +262,7 @@ class StatementList(_Dsa, generics.ListAPIView[Statement]):
 
     serializer_class = StoredStatementSerializer
     pagination_class = StrictCursor
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [StrictFilters]
     filterset_class = StatementFilterSet
 
     @extend_schema(
