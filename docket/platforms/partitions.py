@@ -62,18 +62,14 @@ def ensure_partition(month: dt.date) -> bool:
     if not partitioned() or month in _known:
         return False
     name = partition_name(month)
-    quote = connection.ops.quote_name
     made = False
     with connection.cursor() as cursor:
         if not _exists(cursor, name):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PARTITION_TURN])
             if not _exists(cursor, name):
-                cursor.execute(
-                    f"CREATE TABLE {quote(name)} PARTITION OF {quote(ReportedItem._meta.db_table)} "
-                    "FOR VALUES FROM (%s) TO (%s)",
-                    [month, next_month(month)],
-                )
-                made = True
+                # Through the owner's function (migration 0003): the application role may create no table.
+                cursor.execute("SELECT platforms_reported_item_partition(%s)", [month])
+                made = bool(cursor.fetchone()[0])
     transaction.on_commit(lambda: _known.add(month))
     return made
 
