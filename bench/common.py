@@ -7,7 +7,9 @@ keep), else SQLite in a temporary folder.
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -35,3 +37,42 @@ def fresh_database() -> str:
 
     call_command("migrate", verbosity=0)
     return engine
+
+
+def busiest_office(level: str) -> Any:
+    """The office of ``level`` holding the most cases (the benches' readers sit there)."""
+    from django.db.models import Count
+
+    from docket.cases.models import Case
+    from docket.offices.models import Office
+
+    office_id = (
+        Case.objects.filter(office__level=level)
+        .values("office")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("office", flat=True)
+        .first()
+    )
+    if office_id is None:
+        raise SystemExit(f"no case of a {level} office: load one with docket demo --scale N (or --build N)")
+    return Office.objects.get(pk=office_id)
+
+
+def database_clock() -> tuple[list[float], list[int]]:
+    """Every query timed and counted where Django sends it: ``(seconds, queries)``, each a one-item list the bench
+    resets before a request and reads after it."""
+    from django.db import connection
+
+    spent, queries = [0.0], [0]
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:  # noqa: FBT001 - Django's signature
+        start = time.perf_counter()
+        queries[0] += 1
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - start
+
+    connection.execute_wrappers.append(timed)
+    return spent, queries

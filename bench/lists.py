@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import busiest_office, database_clock  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
 os.environ.setdefault("DOCKET_HTTPS", "0")
 os.environ.setdefault("DOCKET_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
@@ -45,24 +47,12 @@ def setup(build: int) -> None:
 
 def officers() -> dict[str, Any]:
     """The three readers: each the busiest office of its level, with its scale officers (roles added)."""
-    from django.db.models import Count
 
     from docket.cases.models import Case
     from docket.officers.models import Officer, OfficerRole, Role
     from docket.offices.models import Office
 
-    def busiest(level: str) -> Office:
-        office_id = (
-            Case.objects.filter(office__level=level)
-            .values("office")
-            .annotate(n=Count("id"))
-            .order_by("-n")
-            .values_list("office", flat=True)
-            .first()
-        )
-        if office_id is None:
-            raise SystemExit(f"no case of a {level} office: load one with docket demo --scale N (or --build N)")
-        return Office.objects.get(pk=office_id)
+    busiest = busiest_office
 
     out = {}
     for label, office, role in (
@@ -133,17 +123,8 @@ def main() -> None:
 
     print(f"{connection.vendor}: {Case.objects.count():,} cases, {Measure.objects.count():,} measures")
     failures = 0
-    # The database's share of each request: every query timed where Django sends it.
-    spent = [0.0]
-
-    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:  # noqa: FBT001 - Django's signature
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent[0] += time.perf_counter() - start
-
-    connection.execute_wrappers.append(timed)
+    # The database's share of each request.
+    spent, _queries = database_clock()
     print(f"{'reader':48} {'page':34} {'p50 ms':>8} {'p95 ms':>8} {'db p50':>8} {'db p95':>8}")
     for label, officer in officers().items():
         client = Client()

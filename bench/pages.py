@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+from common import busiest_office, database_clock  # noqa: E402
 from lists import percentile, second_factor, setup  # noqa: E402 - after the path above
 
 # The ceiling for each page at 1,000,000 cases.
@@ -38,18 +38,7 @@ def readers() -> dict[str, Any]:
     from docket.officers.models import Officer, OfficerRole, Role
     from docket.offices.models import Office
 
-    def busiest(level: str) -> Office:
-        office_id = (
-            Case.objects.filter(office__level=level)
-            .values("office")
-            .annotate(n=Count("id"))
-            .order_by("-n")
-            .values_list("office", flat=True)
-            .first()
-        )
-        if office_id is None:
-            raise SystemExit(f"no case of a {level} office: load one with docket demo --scale N (or --build N)")
-        return Office.objects.get(pk=office_id)
+    busiest = busiest_office
 
     county, province = busiest("county"), busiest("province")
     officer = (
@@ -107,18 +96,7 @@ def main() -> None:
     from docket.cases.models import Case
 
     print(f"{connection.vendor}: {Case.objects.count():,} cases; {args.repeat} timed requests per page and reader")
-    spent = [0.0]
-    queries = [0]
-
-    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:  # noqa: FBT001 - Django's signature
-        start = time.perf_counter()
-        queries[0] += 1
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent[0] += time.perf_counter() - start
-
-    connection.execute_wrappers.append(timed)
+    spent, queries = database_clock()
     header = f"{'reader':42} {'page':38} {'p50 ms':>8} {'p95 ms':>8} {'db p50':>8} {'db p95':>8} {'queries':>8}"
     print(header)
     print("-" * len(header))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+from common import database_clock  # noqa: E402
 from lists import officers, percentile, second_factor, setup  # noqa: E402 - after the path above
 
 
@@ -73,16 +73,7 @@ def main() -> None:
         f"{Subject.objects.count():,} subjects"
     )
     failures = 0
-    spent = [0.0]
-
-    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:  # noqa: FBT001 - Django's signature
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            spent[0] += time.perf_counter() - start
-
-    connection.execute_wrappers.append(timed)
+    spent, _queries = database_clock()
     print(f"{'reader':48} {'term':28} {'found':>6} {'p50 ms':>8} {'p95 ms':>8} {'db p50':>8} {'db p95':>8}")
     everything: list[float] = []
     for label, officer in officers().items():
