@@ -48,6 +48,11 @@ def _shown(name: str) -> str:
     )
 
 
+def clue_intake_gate(*, actor: Actor, on: dt.date) -> None:
+    """Case officers register clues; the intake page asks this before it offers its form."""
+    require_role(actor, Role.CASE_OFFICER, doing=_("Registering a clue"))
+
+
 @service
 def clue_intake(
     *,
@@ -65,8 +70,8 @@ def clue_intake(
     nothing. ``new_subjects`` holds each subject's fields as the subjects import takes them (kind, name,
     identifier, platform, ...); their errors carry the ``new_`` prefix and, when there are several, their row.
     Errors of a file are reported under ``material``, prefixed with the file's name."""
-    # The role first: a refused officer must not register subjects on the way to the refusal.
-    require_role(actor, Role.CASE_OFFICER, doing=_("Registering a clue"))
+    # The gate first: a refused officer must not register subjects on the way to the refusal.
+    clue_intake_gate(actor=actor, on=received_on)
     new_subjects = new_subjects or []
     material = material or []
     errors: list[FieldError] = []

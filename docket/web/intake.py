@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from docket.campaigns.models import Campaign
-from docket.clues.intake import NEW, Material, clue_intake
+from docket.clues.intake import NEW, Material, clue_intake, clue_intake_gate
 from docket.clues.models import Source
 from docket.core.answers import answer_for
 from docket.core.dates import local_date
@@ -208,6 +208,13 @@ def clue_new(request: HttpRequest) -> HttpResponse:
     today = local_date(timezone.now(), getattr(getattr(user, "office", None), "time_zone", None))
     context: dict[str, Any] = {"problems": [], "answer": None, "max_bytes": settings.DOCKET_EVIDENCE_MAX_BYTES}
     if request.method != "POST":
+        # The service's own gate says whether this officer registers clues at all, before any form is filled in.
+        try:
+            clue_intake_gate(actor=user, on=today)
+        except DocketError as exc:
+            answer = answer_for(exc)
+            context.update(problems=answer.messages(), answer=answer)
+            return render(request, "web/clue_new.html", context, status=answer.status)
         context["form"] = IntakeForm(actor=user, initial={"received_on": today}).describe()
         return render(request, "web/clue_new.html", context)
     form = IntakeForm(request.POST, request.FILES, actor=user)

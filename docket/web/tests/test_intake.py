@@ -277,3 +277,15 @@ def test_picking_many_subjects_costs_one_query(client, team):
         return len([q for q in ctx.captured_queries if "subjects_subject" in q["sql"] and "SELECT" in q["sql"]])
 
     assert post(subjects[:1]) == post(subjects)
+
+
+def test_an_officer_who_registers_no_clues_is_told_so_before_filling_in_the_form(client, tree):
+    """The page asks the service's gate: a statistician sees the refusal and its reason, not a form."""
+    from docket.officers.models import Role
+
+    statistician = t.officer(tree.hz, Role.STATISTICIAN)
+    t.verified_login(client, statistician)
+    response = client.get("/clues/new/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert 'name="summary"' not in html and "Registering a clue" in html
