@@ -9,9 +9,13 @@ spread over the platforms; gunicorn serves Docket with ``--workers`` processes; 
 batches of 1,000 items (``POST /api/v1/orders/<id>/reports/``, a persistent connection per client), each batch
 about 1,000 accounts not reported before (disposed, with every 50th refused and every 100th not found), so every
 batch stores its 1,000 rows, updates 1,000 targets and the order's quantity and cells. Printed: items/s over
-HTTP, then the same rows written by COPY alone (one COPY of 1,000 rows per transaction, into the same
-partitioned table, one connection), and the ratio. Then a replay of the first batches (every item already
-stored) to show the price of idempotency.
+HTTP, a replay of the first batches (every item already stored: the price of idempotency), then the same rows
+written by COPY alone (one COPY of 1,000 rows per transaction, into the same partitioned table with the same
+indexes and foreign keys, by ``--clients`` connections at once), and the ratio; the load average before and after.
+
+``--profile N`` instead sends N batches through Django's test client in this process, with no server, and prints
+where one batch's time goes: every statement's time, the COPY, the commit, and the CPU time of this process and
+of its PostgreSQL backend.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import datetime as dt
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -198,22 +203,127 @@ def run_clients(port: int, plans: list[dict[str, Any]]) -> tuple[float, int, lis
     return elapsed, sum(r[1] for r in results), [s for r in results for s in r[0]]
 
 
-def raw_copy(rows: int) -> float:
-    """The same rows as the run stored, written again by COPY alone (1,000 per transaction), timed."""
-    from django.db import connection, transaction
+def raw_copy(rows: int, clients: int) -> float:
+    """The same rows as the run stored, written again by COPY alone into the same partitioned table (its indexes,
+    constraints and foreign keys), 1,000 per transaction, by as many concurrent connections as the run had
+    clients; the COPY text is made beforehand, so only the database's work is timed."""
+    import psycopg
+    from django.db import connection
 
-    from docket.core.bulk import bulk_insert
     from docket.platforms.models import ReportedItem
     from docket.platforms.services import REPORTED_COLUMNS
 
     source = list(ReportedItem.objects.order_by("id").values_list(*REPORTED_COLUMNS)[:rows])
-    copies = [(r[0], r[1], r[2], r[3] + "-copy", *r[4:]) for r in source]
     connection.close()
+
+    def text(chunk: list[tuple[Any, ...]]) -> str:
+        return "".join(
+            "\t".join(str(v.isoformat() if hasattr(v, "isoformat") else v) for v in (*r[:3], f"{r[3]}-copy", *r[4:]))
+            + "\n"
+            for r in chunk
+        )
+
+    blocks = [text(source[i : i + BATCH]) for i in range(0, len(source), BATCH)]
+    shares = [blocks[c::clients] for c in range(clients)]
+    table = ReportedItem._meta.db_table
+    names = ", ".join(f'"{c}"' for c in REPORTED_COLUMNS)
+    url = os.environ["DATABASE_URL"]
+    conns = [psycopg.connect(url) for _c in range(clients)]
+    barrier = threading.Barrier(clients + 1)
+
+    def write(conn: Any, share: list[str]) -> None:
+        barrier.wait()
+        for block in share:
+            with conn.transaction(), conn.cursor().copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                copy.write(block)
+
+    threads = [threading.Thread(target=write, args=(conn, share)) for conn, share in zip(conns, shares, strict=True)]
+    for th in threads:
+        th.start()
+    barrier.wait()
     start = time.perf_counter()
-    for i in range(0, len(copies), BATCH):
-        with transaction.atomic():
-            bulk_insert(ReportedItem._meta.db_table, REPORTED_COLUMNS, copies[i : i + BATCH])
-    return time.perf_counter() - start
+    for th in threads:
+        th.join()
+    elapsed = time.perf_counter() - start
+    for conn in conns:
+        conn.close()
+    return elapsed
+
+
+def profile(plan: dict[str, Any], batches: int) -> None:
+    """Send the plan's batches through Django's test client (no server) and print where a batch's time goes."""
+    from collections import defaultdict
+
+    from django.db import connection
+    from django.test import Client
+
+    from docket.platforms import services
+
+    spent: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:  # noqa: FBT001 - Django's
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            key = re.sub(r'"s\d+_x\d+"', "…", " ".join(sql.split()))[:100]
+            spent[key][0] += 1
+            spent[key][1] += time.perf_counter() - start
+
+    def clocked(name: str, fn: Any) -> Any:
+        def run(*args: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                spent[name][0] += 1
+                spent[name][1] += time.perf_counter() - start
+
+        return run
+
+    connection.ensure_connection()
+    connection.execute_wrappers.append(timed)
+    connection._commit = clocked("COMMIT", connection._commit)  # type: ignore[method-assign]
+    services._store = clocked("_store: the COPY and the SET CONSTRAINTS below", services._store)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+
+    def backend_cpu() -> float:
+        # The backend runs on this machine: its user + system time, from /proc.
+        fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    client = Client()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {plan['secret']}"}
+    bodies = plan["bodies"]
+
+    def post(order_id: int, body: bytes) -> None:
+        answer = client.post(
+            f"/api/v1/orders/{order_id}/reports/", data=body, content_type="application/json", **headers
+        )
+        if answer.status_code not in (200, 201):
+            raise SystemExit(f"{answer.status_code}: {answer.content[:300]!r}")
+
+    post(*bodies[0])  # warms the process: not counted
+    spent.clear()
+    n = len(bodies) - 1
+    wall = python = postgres = 0.0
+    for order_id, body in bodies[1:]:
+        w, p, g = time.perf_counter(), time.process_time(), backend_cpu()
+        post(order_id, body)
+        wall += time.perf_counter() - w
+        python += time.process_time() - p
+        postgres += backend_cpu() - g
+    in_db = sum(s for _c, s in spent.values())
+    print(
+        f"one batch of 1,000 items, mean of {n}: {wall / n * 1000:.1f} ms wall; CPU {python / n * 1000:.1f} ms in "
+        f"Python (Django, the service, the driver), {postgres / n * 1000:.1f} ms in the PostgreSQL backend"
+    )
+    print(f"  {in_db / n * 1000:7.2f} ms waiting on the database, of which:")
+    for key, (count, seconds) in sorted(spent.items(), key=lambda kv: -kv[1][1]):
+        if seconds / n >= 0.0002:
+            print(f"  {seconds / n * 1000:7.2f} ms  {count / n:4.0f}x  {key}")
 
 
 def main() -> None:
@@ -223,7 +333,12 @@ def main() -> None:
     parser.add_argument("--batches", type=int, default=10, help="batches of 1,000 items per client")
     parser.add_argument("--platforms", type=int, default=1)
     parser.add_argument("--order-size", type=int, default=1000, help="accounts per order")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N batches in-process instead")
     args = parser.parse_args()
+    if args.profile:
+        args.clients, args.batches = 1, args.profile + 1
+        os.environ["DOCKET_ALLOWED_HOSTS"] += ",testserver"
+        os.environ.setdefault("DOCKET_DEBUG", "0")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL to a PostgreSQL database the bench may drop and create")
     from common import fresh_database
@@ -234,11 +349,15 @@ def main() -> None:
     t0 = time.perf_counter()
     plans = build(args.platforms, args.clients, args.batches, args.order_size)
     connection.close()
+    if args.profile:
+        profile(plans[0], args.profile)
+        return
     total = args.clients * args.batches * BATCH
     print(
         f"built {args.platforms} platform(s), {args.clients} clients, {total:,} accounts in orders of "
         f"{args.order_size:,} in {time.perf_counter() - t0:.0f} s"
     )
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     port = free_port()
     server = serve(args.workers, port)
     try:
@@ -260,10 +379,14 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    copy_s = raw_copy(stored)
+    copy_s = raw_copy(stored, args.clients)
     copy_rate = stored / copy_s
-    print(f"raw COPY of the same {stored:,} rows (1,000 per transaction): {copy_s:.2f} s, {copy_rate:,.0f} items/s")
+    print(
+        f"raw COPY of the same {stored:,} rows (1,000 per transaction, {args.clients} connections): "
+        f"{copy_s:.2f} s, {copy_rate:,.0f} items/s"
+    )
     print(f"ratio HTTP / raw COPY: {rate / copy_rate:.2f} (target: >= 50,000 items/s over HTTP)")
+    print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -171,7 +171,12 @@ class CaseEvidence(ApiMixin, generics.ListAPIView[EvidenceItem]):
 
     def get_queryset(self) -> ScopedQuerySet[EvidenceItem]:
         case = _case(self.request, self.kwargs["ref"])
-        return EvidenceItem.objects.visible_to(self.request.user).filter(case=case).prefetch_related("collectors")
+        return (
+            EvidenceItem.objects.visible_to(self.request.user)
+            .filter(case=case)
+            .select_related("case")
+            .prefetch_related("collectors")
+        )
 
     @extend_schema(responses={200: EvidenceSerializer(many=True), **problems(404)})
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -10,9 +10,11 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.db import connection
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -51,7 +53,7 @@ from docket.offices.scoping import ScopedQuerySet, get_visible
 from docket.platforms.permissions import OfficersOnly
 from docket.reports.queries import figures_office, report_data
 from docket.subjects.filtersets import SubjectFilterSet
-from docket.subjects.models import Subject
+from docket.subjects.models import Subject, mask_identifier
 
 
 def problems(*codes: int) -> dict[Any, OpenApiResponse]:
@@ -79,6 +81,10 @@ class StrictFilters(DjangoFilterBackend):  # type: ignore[misc]  # django-filter
     def filter_queryset(self, request: Request, queryset: Any, view: Any) -> Any:
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is not None:
+            if not any(n in request.query_params for n in filterset_class.base_filters) and _plain(filterset_class):
+                # No filter asked for: every filter would leave the rows as they are, and building the FilterSet
+                # and its form (a deep copy of every filter) is a tenth of a list's time.
+                return queryset
             empty = [
                 n for n in filterset_class.base_filters if n in request.query_params and not request.query_params[n]
             ]
@@ -87,6 +93,11 @@ class StrictFilters(DjangoFilterBackend):  # type: ignore[misc]  # django-filter
                     {n: [_("Empty: leave the parameter out not to filter by it.")] for n in empty}
                 )
         return super().filter_queryset(request, queryset, view)
+
+
+def _plain(filterset_class: type[FilterSet]) -> bool:
+    """The FilterSet filters only through its filters (it changes neither how it filters nor its queryset)."""
+    return filterset_class.filter_queryset is FilterSet.filter_queryset and filterset_class.qs is FilterSet.qs
 
 
 class IdCursor(CursorPagination):
@@ -215,6 +226,76 @@ def _cases(actor: Any) -> ScopedQuerySet[Case]:
     return Case.objects.visible_to(actor).select_related("office").prefetch_related("parties")
 
 
+# The case columns of a list row: CaseSerializer's fields, read as values (the office as its code).
+LIST_COLUMNS = (
+    "id",
+    "ref",
+    "title",
+    "state",
+    "version",
+    "filed_on",
+    "due_on",
+    "decision_outcome",
+    "decided_on",
+    "closed_on",
+)
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+# The SQL of the parties of a page, by database and page length: the ORM compiles it once, not at each request
+# (compiling it cost more than running it).
+_PARTIES_SQL: dict[tuple[str, int], str] = {}
+
+
+def _party_links(case_ids: list[int]) -> list[tuple[Any, ...]]:
+    key = (connection.vendor, len(case_ids))
+    sql = _PARTIES_SQL.get(key)
+    if sql is None:
+        # Ordered as the subjects are (kind, name), as a prefetch of the parties would be.
+        links = (
+            Case.parties.through.objects.filter(case_id__in=case_ids)
+            .order_by("subject__kind", "subject__name", "subject_id")
+            .values_list("case_id", "subject_id", "subject__kind", "subject__name", "subject__identifier")
+        )
+        sql, params = links.query.get_compiler(connection=connection).as_sql()
+        if list(params) != case_ids:  # the ids are its only parameters, in their order
+            raise AssertionError(params)
+        _PARTIES_SQL[key] = sql
+    with connection.cursor() as cursor:
+        cursor.execute(sql, case_ids)
+        return list(cursor.fetchall())
+
+
+def case_rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CaseSerializer's rows, built from the values of a page: the same JSON (``test_api`` compares them), at a
+    fraction of the cost of a model and a serializer per case and per party (most of a list's time otherwise)."""
+    parties: dict[int, list[dict[str, Any]]] = {c["id"]: [] for c in cases}
+    if not parties:
+        return []
+    for case_id, pk, kind, name, identifier in _party_links(list(parties)):
+        parties[case_id].append({"id": pk, "kind": kind, "name": name, "identifier": mask_identifier(kind, identifier)})
+    return [
+        {
+            "id": c["id"],
+            "ref": c["ref"],
+            "title": c["title"],
+            "office": c["office_code"],
+            "state": c["state"],
+            "version": c["version"],
+            "filed_on": _day(c["filed_on"]),
+            "due_on": _day(c["due_on"]),
+            "parties": parties[c["id"]],
+            "decision_outcome": c["decision_outcome"],
+            "decided_on": _day(c["decided_on"]),
+            "closed_on": _day(c["closed_on"]),
+        }
+        for c in cases
+    ]
+
+
 @extend_schema(responses={200: s.CaseSerializer(many=True), **problems(422)})
 class CaseList(ApiMixin, generics.ListAPIView[Case]):
     """Cases of the jurisdiction, filtered as the workspace's list (the CaseFilterSet), newest first."""
@@ -223,8 +304,13 @@ class CaseList(ApiMixin, generics.ListAPIView[Case]):
     filter_backends = [StrictFilters]
     filterset_class = CaseFilterSet
 
-    def get_queryset(self) -> QuerySet[Case]:
-        return _cases(self.request.user)
+    def get_queryset(self) -> Any:
+        # Values, not models: a list row is a few columns of a case, not its forty (facts, drafts, service).
+        return Case.objects.visible_to(self.request.user).values(*LIST_COLUMNS, office_code=F("office__code"))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(case_rows(page or []))
 
 
 def _case_answer(case: Case, actor: Any, status: int = 200) -> Response:

@@ -87,7 +87,7 @@ class OrderItemSerializer(serializers.Serializer[Any]):
     kind = serializers.CharField()
     name = serializers.CharField()
     platform = serializers.CharField()
-    status = _one_of(TargetStatus.values, "ordered, done (disposed) or refused (refused or not found)")
+    status = _one_of(TargetStatus.values, "ordered, done (disposed), refused or not_found")
     done_on = serializers.DateField(allow_null=True)
     note = serializers.CharField()
 

@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from docket.core.errors import CalendarMissing, GateRefused
 from docket.core.vocabulary import MeasureType
 from docket.measures.models import Measure, MeasureTarget, TargetStatus
 from docket.measures.types import PLATFORM_ORDER_TYPES
 from docket.officers.models import Officer, Role
-from docket.platforms.models import Outcome, ReportedItem
+from docket.platforms.models import ReportedItem
 from docket.workdays.calendar import Calendar
 from docket.workdays.clocks import clock_rule, default_profile
 
@@ -116,17 +116,11 @@ class Deadlines:
             return None
 
 
-def _latest_outcome() -> Subquery:
-    latest = ReportedItem.objects.filter(measure_id=OuterRef("measure_id"), subject_id=OuterRef("subject_id"))
-    return Subquery(latest.order_by("-id").values("outcome")[:1])
-
-
 def order_reconciliation(measure: Measure, *, on: dt.date, deadlines: Deadlines | None = None) -> Reconciliation:
     """Ordered, disposed, refused, not found and outstanding items of an order, and whether it is overdue ``on``.
 
-    The statuses are the targets' (``MeasureTarget``): a disposal is ``done``; a refusal and an item not found
-    both leave the target ``refused`` (the order cannot be carried out on it), and the platform's own word,
-    kept in its latest reported item, tells the two apart.
+    The counts are the targets' statuses (``MeasureTarget``), one per outcome a platform reports: ``done``,
+    ``refused`` and ``not_found``; the rest are outstanding.
     """
     counts = dict(
         MeasureTarget.objects.filter(measure_id=measure.pk)
@@ -134,24 +128,17 @@ def order_reconciliation(measure: Measure, *, on: dt.date, deadlines: Deadlines 
         .annotate(n=Count("id"))
         .values_list("status", "n")
     )
-    not_found = (
-        MeasureTarget.objects.filter(measure_id=measure.pk, status=TargetStatus.REFUSED)
-        .annotate(latest=_latest_outcome())
-        .filter(latest=Outcome.NOT_FOUND)
-        .count()
-        if counts.get(TargetStatus.REFUSED)
-        else 0
-    )
     ordered = sum(counts.values())
     disposed = counts.get(TargetStatus.DONE, 0)
-    answered = counts.get(TargetStatus.REFUSED, 0)
-    outstanding = ordered - disposed - answered
+    refused = counts.get(TargetStatus.REFUSED, 0)
+    not_found = counts.get(TargetStatus.NOT_FOUND, 0)
+    outstanding = ordered - disposed - refused - not_found
     deadlines = deadlines or Deadlines([measure])
     due = deadlines.due(measure)
     return Reconciliation(
         ordered=ordered,
         disposed=disposed,
-        refused=answered - not_found,
+        refused=refused,
         not_found=not_found,
         outstanding=outstanding,
         deadline=due,

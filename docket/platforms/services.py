@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
-from docket.core.bulk import bulk_insert, bulk_update
+from docket.core.bulk import bulk_update
 from docket.core.dates import local_date
 from docket.core.errors import Conflict, Denied, FieldError, GateRefused, InvalidInput, NotFound
 from docket.core.vocabulary import Kind
@@ -45,12 +45,12 @@ MAX_ITEMS = 1000
 TARGET_MAX = 200
 ITEM_FIELDS = frozenset({"item_id", "target", "outcome", "reason", "on"})
 OUTCOMES = frozenset(Outcome.values)
-# What a target becomes when the platform answers for it. An item not found cannot be carried out either: it
-# leaves the target refused, and the reported item keeps the platform's own word (reconciliation reads it).
+# What a target becomes when the platform answers for it: each outcome its own status, so reconciliation and
+# every count by status tell an item refused from one the platform did not find.
 TARGET_STATUS: dict[str, str] = {
     Outcome.DISPOSED: TargetStatus.DONE,
     Outcome.REFUSED: TargetStatus.REFUSED,
-    Outcome.NOT_FOUND: TargetStatus.REFUSED,
+    Outcome.NOT_FOUND: TargetStatus.NOT_FOUND,
 }
 # A platform's reports are taken one batch at a time: (this class, the platform's id) names its advisory lock.
 PLATFORM_TURN = 0x50464D31
@@ -65,6 +65,8 @@ REPORTED_COLUMNS = (
     "received_at",
     "month",
 )
+# The reported items' foreign keys (migration 0001), deferred by default.
+REPORTED_FKS = ("reported_item_measure_fk", "reported_item_platform_fk", "reported_item_subject_fk")
 
 
 # --- platforms' API clients -----------------------------------------------------------------------------------
@@ -193,7 +195,7 @@ def _text(raw: Mapping[str, Any], key: str) -> str | None:
     value = raw.get(key)
     if value is None:
         return ""
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\x00" in value:
         return None
     return value.strip()
 
@@ -220,7 +222,7 @@ def _parse(i: int, raw: object, errors: list[FieldError]) -> ReportItem | None:
     if not target or len(target) > TARGET_MAX:
         errors.append(_item_error(i, "target", _("Required: the identifier of a target of this order.")))
     outcome = raw.get("outcome")
-    if outcome not in OUTCOMES:
+    if not isinstance(outcome, str) or outcome not in OUTCOMES:
         errors.append(_item_error(i, "outcome", _("One of: disposed, refused, not_found.")))
     reason = _text(raw, "reason")
     if reason is None or len(reason) > REASON_MAX:
@@ -238,6 +240,58 @@ def _parse(i: int, raw: object, errors: list[FieldError]) -> ReportItem | None:
     if len(errors) > bad:
         return None
     return ReportItem(item_id=item_id or "", target=target or "", outcome=str(outcome), on=on, reason=reason or "")  # type: ignore[arg-type]
+
+
+# Days as the batches send them (the same few days over and over): parsed once per process.
+_DAYS: dict[str, dt.date] = {}
+
+
+def _day(text: str) -> dt.date | None:
+    day = _DAYS.get(text)
+    if day is None and len(text) == 10:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None
+        if len(_DAYS) < 4096:
+            _DAYS[text] = day
+    return day
+
+
+def _parse_all(items: Sequence[object], errors: list[FieldError]) -> list[ReportItem | None]:
+    """Every item's shape. A well-formed item (the usual case) is taken in a few dictionary look-ups; anything
+    else goes through ``_parse``, which names each of its faults, so the errors are the same either way."""
+    parsed: list[ReportItem | None] = []
+    append = parsed.append
+    fields = ITEM_FIELDS
+    for i, raw in enumerate(items):
+        if type(raw) is dict and raw.keys() <= fields:
+            item_id, target, outcome, on = raw.get("item_id"), raw.get("target"), raw.get("outcome"), raw.get("on")
+            reason = raw.get("reason", "")
+            if (
+                type(item_id) is str
+                and type(target) is str
+                and type(on) is str
+                and type(reason) is str
+                and type(outcome) is str
+                and outcome in OUTCOMES
+            ):
+                item_id, target, reason = item_id.strip(), target.strip(), reason.strip()
+                day = _day(on)
+                if (
+                    day is not None
+                    and "\x00" not in item_id + target + reason
+                    and item_id
+                    and len(item_id) <= ITEM_ID_MAX
+                    and target
+                    and len(target) <= TARGET_MAX
+                    and len(reason) <= REASON_MAX
+                    and (reason or outcome != Outcome.REFUSED)
+                ):
+                    append(ReportItem(item_id=item_id, target=target, outcome=outcome, on=day, reason=reason))
+                    continue
+        append(_parse(i, raw, errors))
+    return parsed
 
 
 def order_items_report_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
@@ -293,13 +347,23 @@ def _targets(measure: Measure, names: set[str]) -> tuple[dict[str, _Target], set
 
 
 def _among(column: str, values: list[Any]) -> tuple[str, list[Any]]:
-    """``column`` is one of ``values``: one array parameter on PostgreSQL (a thousand placeholders would cost
-    more to bind than the query takes to run), a list of placeholders on SQLite."""
+    """``column`` is one of ``values``: one array on PostgreSQL (a thousand placeholders would cost more to bind
+    than the query takes to run), a list of placeholders on SQLite."""
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [values]
+        return f"{column} = ANY(%s::text[])", [_pg_array(values)]
     if not values:
         return "1 = 0", []
     return f"{column} IN ({', '.join(['%s'] * len(values))})", values
+
+
+# What must be escaped inside a double-quoted element of an array literal.
+_ARRAY_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"'})
+
+
+def _pg_array(values: list[str]) -> str:
+    """The text of an array literal of ``values``, passed as one string parameter: the driver's client-side
+    binding would otherwise quote each of a thousand elements on its own, which costs more than the query."""
+    return "{" + ",".join(['"' + v.translate(_ARRAY_ESCAPES) + '"' for v in values]) + "}"
 
 
 def _stored(platform_id: int, item_ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -324,23 +388,60 @@ def _update_targets(rows: list[tuple[str, dt.date, str, int]]) -> None:
     table = connection.ops.quote_name(MeasureTarget._meta.db_table)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            statuses, days, notes, ids = zip(*rows, strict=True)
             cursor.execute(
                 f"UPDATE {table} AS t SET status = v.status, done_on = v.done_on, note = v.note "  # noqa: S608
                 "FROM unnest(%s::varchar[], %s::date[], %s::varchar[], %s::bigint[]) AS v(status, done_on, note, id) "
                 "WHERE t.id = v.id",
-                [list(c) for c in zip(*rows, strict=True)],
+                [
+                    _pg_array(list(statuses)),
+                    _pg_array([d.isoformat() for d in days]),
+                    _pg_array(list(notes)),
+                    "{" + ",".join(map(str, ids)) + "}",
+                ],
             )
         return
     bulk_update(MeasureTarget._meta.db_table, ("status", "done_on", "note"), rows)
 
 
+# COPY's text format: these characters of a value are written as escapes.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
 def _store(rows: list[tuple[Any, ...]]) -> None:
-    if connection.vendor == "postgresql":
-        bulk_insert(ReportedItem._meta.db_table, REPORTED_COLUMNS, rows)
+    """Append the rows. On PostgreSQL one COPY, its text written here in one piece: the driver's row-by-row
+    encoding of a thousand rows costs more than the server takes to store them."""
+    if connection.vendor != "postgresql":
+        ReportedItem.objects.bulk_create(
+            [ReportedItem(**dict(zip(REPORTED_COLUMNS, r, strict=True))) for r in rows], batch_size=500
+        )
         return
-    ReportedItem.objects.bulk_create(
-        [ReportedItem(**dict(zip(REPORTED_COLUMNS, r, strict=True))) for r in rows], batch_size=500
-    )
+    esc = _COPY_ESCAPES
+    lines = [
+        f"{p}\t{m}\t{s}\t{i.translate(esc)}\t{o}\t{r.translate(esc)}\t{on.isoformat()}\t{at.isoformat()}\t{mo.isoformat()}\n"
+        for p, m, s, i, o, r, on, at, mo in rows
+    ]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in REPORTED_COLUMNS)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {quote(ReportedItem._meta.db_table)} ({names}) FROM STDIN") as copy:
+            copy.write("".join(lines))
+        # The references of the rows just written are checked now rather than at commit: the commit comes after
+        # the audit entry, when this transaction holds the audit chain's head, which every other write waits for.
+        cursor.execute(f"SET CONSTRAINTS {', '.join(REPORTED_FKS)} IMMEDIATE")
+
+
+def _recount(measure_id: int) -> int:
+    """The order's quantity set to its targets disposed of, in one statement; the new quantity."""
+    measures = connection.ops.quote_name(Measure._meta.db_table)
+    targets = connection.ops.quote_name(MeasureTarget._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {measures} SET quantity = (SELECT COUNT(*) FROM {targets} "  # noqa: S608
+            "WHERE measure_id = %s AND status = %s) WHERE id = %s RETURNING quantity",
+            [measure_id, TargetStatus.DONE, measure_id],
+        )
+        return int(cursor.fetchone()[0])
 
 
 @service
@@ -354,7 +455,7 @@ def order_items_report(
     if not isinstance(items, Sequence) or isinstance(items, str | bytes) or not 1 <= len(items) <= MAX_ITEMS:
         raise InvalidInput(FieldError("items", _("Send 1 to %(n)d items.") % {"n": MAX_ITEMS}))
     errors: list[FieldError] = []
-    parsed = [_parse(i, raw, errors) for i, raw in enumerate(items)]
+    parsed = _parse_all(items, errors)
     _platform_turn(platform_id)
     locked = measure_lock(measure)
     today = local_date(now, locked.office.time_zone)
@@ -447,16 +548,15 @@ def order_items_report(
         updates.append((TARGET_STATUS[p.outcome], p.on, note, target.pk))
     _store(rows)
     quantity = locked.quantity
+    _update_targets(updates)
     if locked.type in QUANTITY_IS_DISPOSED and counts[Outcome.DISPOSED]:
-        _update_targets(updates)
         old_quantity = locked.quantity or 0
-        quantity = MeasureTarget.objects.filter(measure_id=locked.pk, status=TargetStatus.DONE).count()
-        Measure.objects.filter(pk=locked.pk).update(quantity=quantity)
-        # Only the quantity changed: the cells take the difference (the order is locked, so it is exact).
+        quantity = _recount(locked.pk)
+        # Only the quantity changed: the cells take the difference (the order is locked, so it is exact). The
+        # cells are shared with every order of the same office, day and type, and their rows stay locked until
+        # the commit: they come last, with the audit entry.
         cells_requantify({locked.pk: quantity - old_quantity})
         measure.quantity = quantity
-    else:
-        _update_targets(updates)
     ids = [p.item_id for _i, p, _t in new]
     audit_record(
         actor=actor,

@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 
 import pytest
 from django.core.management import call_command
@@ -189,6 +190,23 @@ def test_identity_numbers_are_masked(tree, team):
     assert subject["identifier"] == person.display_identifier
     # A person is seen only by offices with a case, clue or measure about them.
     _problem(api_as(t.officer(tree.nb, Role.OFFICE_HEAD)).get(f"/api/v1/subjects/{person.pk}/"), 404)
+
+
+def test_the_case_list_rows_are_the_serializers_own(tree, team):
+    """The list builds its rows from values (views.case_rows); they must be what CaseSerializer would answer."""
+    from docket.api.serializers import CaseSerializer
+    from docket.subjects.models import Kind, Subject
+
+    person = Subject.objects.create(kind=Kind.RESPONSIBLE_PERSON, name="李四", identifier=t.valid_resident_id(8))
+    filed = t.drive(team, to=State.FILED)
+    filed.parties.add(person, t.organisation(name="乙公司"), t.website("example.cn"))
+    t.drive(team, to=State.SERVED)
+    t.drive(team, to=State.INVESTIGATING)
+    rows = api_as(team.head).get("/api/v1/cases/", {"page_size": 100}).json()["results"]
+    cases = Case.objects.filter(pk__in=[r["id"] for r in rows]).order_by("-id").prefetch_related("parties")
+    assert json.loads(json.dumps(CaseSerializer(cases, many=True).data)) == rows
+    assert {r["decided_on"] is None for r in rows} == {True, False}
+    assert any(p["identifier"] == person.display_identifier != person.identifier for r in rows for p in r["parties"])
 
 
 def _count_queries(api, path):

@@ -151,7 +151,7 @@ def test_query_counts_hold(orders, team, weibo):
         with CaptureQueriesContext(connection) as queries:
             assert api.get(f"/api/v1/{path}").status_code == 200
         counts[path.split("/")[-2] if path.count("/") > 2 else path] = len(queries)
-    assert counts == {"orders/": 7, f"orders/{orders.weibo[0].pk}/": 8, "items": 4}, counts
+    assert counts == {"orders/": 6, f"orders/{orders.weibo[0].pk}/": 7, "items": 3}, counts
 
 
 def test_a_rectification_order_addressed_to_the_platform_is_listed(team, weibo):

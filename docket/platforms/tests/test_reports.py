@@ -65,7 +65,7 @@ def test_a_batch_is_stored_and_the_figures_follow(setup):
     assert (body["disposed"], body["refused"], body["not_found"], body["quantity"]) == (6, 1, 1, 6)
     assert Measure.objects.get(pk=o.pk).quantity == 6
     statuses = dict(MeasureTarget.objects.filter(measure=o).values_list("subject__identifier", "status"))
-    assert [statuses[f"weibo{i}"] for i in range(10)] == ["done"] * 6 + ["refused", "refused", "ordered", "ordered"]
+    assert [statuses[f"weibo{i}"] for i in range(10)] == ["done"] * 6 + ["refused", "not_found", "ordered", "ordered"]
     t6 = MeasureTarget.objects.get(measure=o, subject__identifier="weibo6")
     assert t6.note == "账号已由法院冻结" and t6.done_on == D(2024, 12, 4)
     assert ReportedItem.objects.filter(measure=o).count() == 8

@@ -1,0 +1,419 @@
+"""An authenticated list of 20 rows over HTTP: requests/s through gunicorn with persistent connections, beside a
+minimal Django view under the same server in the same run (the ceiling).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/docket_apibench .venv/bin/python bench/api_list.py \
+        [--build 5000] [--workers 2] [--connections 8] [--seconds 10] [--profile 2000]
+
+The database named in DATABASE_URL is used as it is when it holds a ``docket demo --scale`` load; otherwise (or
+with ``--rebuild``) it is dropped, created afresh and loaded with ``--build`` cases. The reader is an office head of
+the busiest provincial office, with a token made for the run. gunicorn serves Docket with sync workers and
+``--keep-alive``; database connections are kept by ``DOCKET_CONN_MAX_AGE`` (600 s here), the rate limits are kept
+in each worker or, with ``--redis URL``, in Redis as in a deployment of several processes. A load generator keeps
+``--connections`` HTTP connections open: wrk when it is installed, else Python clients in as many processes. Every
+request is authenticated as any client's would be (the token looked up and checked each time) and throttled (the
+limits raised so the bench measures the path, not the refusals).
+
+Printed, for the list (``GET /api/v1/cases/?page_size=20``) and the ceiling (``GET /bench/ping/``, an empty
+Django view behind the same middleware), in alternating rounds: req/s, p50 and p95 latency, answers other than
+200; the ratio of the best rounds; the load average of the machine before and after (the figures are only
+comparable within a run on a shared machine). With ``--profile N``: N requests of each in this process (Django's
+test client, no network), the CPU time of this process per request (the server's own cost, whatever the load),
+the wall time and the part of it spent waiting for the database, then the functions that took the list's time
+(cProfile).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import multiprocessing
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
+os.environ.setdefault("DOCKET_HTTPS", "0")
+os.environ.setdefault("DOCKET_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+os.environ.setdefault("DOCKET_SECRET_KEY", "bench-api-list-not-a-secret")
+# The bench measures the path, not the refusals: the limits are still checked on every request.
+os.environ.setdefault("DOCKET_API_RATE_TOKEN", "100000000/min")
+os.environ.setdefault("DOCKET_API_RATE_ADDRESS", "100000000/min")
+os.environ.setdefault("DOCKET_CONN_MAX_AGE", "600")
+
+LIST = "/api/v1/cases/?page_size=20"
+PING = "/bench/ping/"
+# The object type of the audit entry a scale load leaves (docket.demo.scale.MARKER), read before Django is set up.
+MARKER = "demo.scale"
+
+
+# --- the server's side: Docket's URLs plus the ceiling's empty view ------------------------------------------------
+
+
+def ping(request: Any) -> Any:
+    from django.http import HttpResponse
+
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+def _urlpatterns() -> list[Any]:
+    from django.urls import include, path
+
+    return [path("bench/ping/", ping), path("", include("docket.urls"))]
+
+
+def __getattr__(name: str) -> Any:
+    # The module is its own URLconf in the server (``ROOT_URLCONF = "api_list"``); built on first use so that
+    # importing the bench does not need Django set up.
+    if name == "urlpatterns":
+        return _urlpatterns()
+    raise AttributeError(name)
+
+
+_handler: Any = None
+
+
+def application(environ: Any, start_response: Any) -> Any:
+    """gunicorn's entry: Docket's WSGI application with this module as the URLconf."""
+    global _handler  # noqa: PLW0603 - one handler per worker, made on its first request
+    if _handler is None:
+        from django.conf import settings
+        from django.core.wsgi import get_wsgi_application
+
+        _handler = get_wsgi_application()
+        settings.ROOT_URLCONF = "api_list"
+    return _handler(environ, start_response)
+
+
+# --- the records ---------------------------------------------------------------------------------------------------
+
+
+def _scale_loaded() -> bool:
+    import psycopg
+
+    url = os.environ["DATABASE_URL"]
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute("SELECT 1 FROM audit_auditentry WHERE object_type = %s LIMIT 1", [MARKER]).fetchone()
+            return row is not None
+    except psycopg.Error:
+        return False
+
+
+def prepare(build: int, *, rebuild: bool) -> None:
+    if rebuild or not _scale_loaded():
+        from common import fresh_database
+
+        fresh_database()
+        from django.core.management import call_command
+
+        start = time.perf_counter()
+        call_command("demo", "--scale", str(build))
+        print(f"built {build:,} cases in {time.perf_counter() - start:.0f} s")
+    else:
+        os.environ.setdefault("DOCKET_DEBUG", "1")
+        import django
+
+        django.setup()
+        print("using the scale load already in the database")
+
+
+def reader() -> tuple[Any, str]:
+    """An office head of the busiest provincial office and a new token of theirs."""
+    from common import busiest_office
+    from django.utils import timezone
+
+    from docket.api.services import token_create
+    from docket.officers.actors import SYSTEM
+    from docket.officers.models import Officer, OfficerRole, Role
+
+    office = busiest_office("province")
+    officer, _created = Officer.objects.get_or_create(
+        username=f"apibench-{office.code}", defaults={"office": office, "display_name": "API bench"}
+    )
+    OfficerRole.objects.get_or_create(officer=officer, role=Role.OFFICE_HEAD)
+    secret = token_create(
+        actor=SYSTEM, officer=officer, name=f"bench {time.time_ns()}", days=1, now=timezone.now()
+    ).secret
+    return officer, secret
+
+
+# --- the server ----------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DOCKET_DEBUG": "0", "DOCKET_LOG_LEVEL": "ERROR"}
+    proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "api_list:application",
+            "--pythonpath",
+            f"{HERE},{ROOT}",
+            "-w",
+            str(workers),
+            "-k",
+            "sync",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--keep-alive",
+            "60",
+            "--backlog",
+            "256",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def warm(port: int, path: str, secret: str, n: int) -> None:
+    # Each worker opens its database connection and fills its caches before anything is timed.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(n):
+        conn.request("GET", path, headers={"Authorization": f"Bearer {secret}"})
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise SystemExit(f"{path}: {response.status} {body[:300]!r}")
+    conn.close()
+
+
+# --- the load ------------------------------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+wrk.headers["Authorization"] = "Bearer %s"
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), summary.errors.status + summary.errors.connect
+    + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def load_wrk(port: int, path: str, secret: str, connections: int, seconds: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(WRK_SCRIPT % secret)
+        script = f.name
+    try:
+        out = subprocess.run(  # noqa: S603 - wrk, fixed arguments
+            [
+                shutil.which("wrk") or "wrk",
+                "-t",
+                "1",
+                "-c",
+                str(connections),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "10s",
+                "-s",
+                script,
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(script)
+    found = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+)", out)
+    if found is None:
+        raise SystemExit(f"wrk said: {out}")
+    requests, micros, p50, p95, errors = (int(x) for x in found.groups())
+    return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p95": p95 / 1000, "errors": errors, "n": requests}
+
+
+def _client(args: tuple[int, str, str, int, float]) -> tuple[list[float], int]:
+    port, path, secret, per_process, until = args
+    conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(per_process)]
+    headers = {"Authorization": f"Bearer {secret}"}
+    times: list[float] = []
+    errors = 0
+    # One process drives its connections in turn: a request waits only for its own answer.
+    while time.perf_counter() < until:
+        for conn in conns:
+            start = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            times.append(time.perf_counter() - start)
+            errors += response.status != 200
+    return times, errors
+
+
+def load_python(port: int, path: str, secret: str, connections: int, seconds: int) -> dict[str, float]:
+    processes = min(connections, os.cpu_count() or 2)
+    until = time.perf_counter() + seconds
+    with multiprocessing.Pool(processes) as pool:
+        per = max(1, connections // processes)
+        start = time.perf_counter()
+        results = pool.map(_client, [(port, path, secret, per, until)] * processes)
+        elapsed = time.perf_counter() - start
+    times = sorted(t for r in results for t in r[0])
+    return {
+        "rps": len(times) / elapsed,
+        "p50": times[len(times) // 2] * 1000,
+        "p95": times[int(len(times) * 0.95)] * 1000,
+        "errors": sum(r[1] for r in results),
+        "n": len(times),
+    }
+
+
+# --- the profile ---------------------------------------------------------------------------------------------------
+
+
+def profile(secret: str, n: int) -> None:
+    import cProfile
+    import pstats
+
+    from common import database_clock
+    from django.conf import settings
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ROOT_URLCONF = "api_list"
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    for _ in range(50):
+        for path in (PING, LIST):
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path}: {response.status_code} {response.content[:300]!r}")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(LIST)
+    print(f"queries per request: {len(ctx.captured_queries)}")
+    for q in ctx.captured_queries:
+        print(f"  {q['time']:>6}s  {q['sql'][:150]}")
+    spent, queries = database_clock()
+    for path in (PING, LIST):
+        spent[0], queries[0] = 0.0, 0
+        cpu, start = time.process_time(), time.perf_counter()
+        for _ in range(n):
+            client.get(path)
+        cpu, elapsed = time.process_time() - cpu, time.perf_counter() - start
+        print(
+            f"{path:30} in process ({n} requests, no network): CPU {cpu / n * 1000:.2f} ms per request, "
+            f"wall {elapsed / n * 1000:.2f} ms, of which {spent[0] / n * 1000:.2f} ms waiting for the database "
+            f"({queries[0] / n:.0f} queries)"
+        )
+    reset_queries()
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(n):
+        client.get(LIST)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    stats.sort_stats("cumulative").print_stats(r"docket|rest_framework|django/(db/models/query|core/handlers)", 30)
+    stats.sort_stats("tottime").print_stats(15)
+
+
+# --- the run -------------------------------------------------------------------------------------------------------
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--build", type=int, default=5000, help="cases to load when the database has none")
+    parser.add_argument("--rebuild", action="store_true", help="drop the database and load it again")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn sync workers")
+    parser.add_argument("--connections", type=int, default=8, help="persistent HTTP connections")
+    parser.add_argument("--seconds", type=int, default=10, help="seconds of load per path")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of list and ceiling")
+    parser.add_argument("--profile", type=int, default=0, help="also profile this many requests in process")
+    parser.add_argument("--python-client", action="store_true", help="use the Python clients even if wrk exists")
+    parser.add_argument(
+        "--redis", default="", help="the rate limits' store shared by the workers, e.g. redis://127.0.0.1:6379/12"
+    )
+    args = parser.parse_args()
+    if args.redis:
+        os.environ["DOCKET_REDIS_URL"] = args.redis
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("set DATABASE_URL to a PostgreSQL database the bench may drop and create")
+    prepare(args.build, rebuild=args.rebuild)
+    from django.conf import settings
+    from django.db import connection
+
+    officer, secret = reader()
+    print(
+        f"reader: {officer.username} ({officer.office.code}); CONN_MAX_AGE="
+        f"{settings.DATABASES['default']['CONN_MAX_AGE']}; rate limits in "
+        f"{settings.DOCKET_REDIS_URL or 'each worker (no DOCKET_REDIS_URL)'}"
+    )
+    connection.close()
+    use_wrk = shutil.which("wrk") is not None and not args.python_client
+    load = load_wrk if use_wrk else load_python
+    port = free_port()
+    before = loadavg()
+    server = serve(args.workers, port)
+    results: dict[str, list[dict[str, float]]] = {LIST: [], PING: []}
+    try:
+        warm(port, LIST, secret, 20 * args.workers)
+        warm(port, PING, secret, 20 * args.workers)
+        # Rounds alternate so that both paths meet the same neighbours on a shared machine.
+        for _ in range(args.rounds):
+            for path in (LIST, PING):
+                results[path].append(load(port, path, secret, args.connections, args.seconds))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.wait(timeout=30)
+    after = loadavg()
+    print(
+        f"gunicorn -w {args.workers} (sync, keep-alive), {args.connections} persistent connections, "
+        f"{'wrk' if use_wrk else 'Python clients'}, {args.rounds} x {args.seconds} s per path, "
+        f"{os.cpu_count()} cores"
+    )
+    best = {}
+    for path, runs in results.items():
+        for i, r in enumerate(runs):
+            print(
+                f"  {path:30} round {i + 1}: {r['rps']:8,.0f} req/s  p50 {r['p50']:6.2f} ms  p95 {r['p95']:6.2f} ms"
+                f"  ({int(r['n']):,} requests, {int(r['errors'])} not 200)"
+            )
+        best[path] = max(runs, key=lambda r: r["rps"])
+    ratio = best[LIST]["rps"] / best[PING]["rps"]
+    print(
+        f"list {best[LIST]['rps']:,.0f} req/s, ceiling {best[PING]['rps']:,.0f} req/s: ratio {ratio:.2f} "
+        f"(target: >= 1,000 req/s for the list)"
+    )
+    print(f"load average before {before}, after {after}")
+    if args.profile:
+        profile(secret, args.profile)
+
+
+if __name__ == "__main__":
+    main()
