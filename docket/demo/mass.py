@@ -230,6 +230,9 @@ def _write(demo: Demo, rows: list[dict[str, Any]]) -> None:
                 (mid, r["subject"], "done" if r["type"] != MeasureType.RECTIFICATION_ORDER else "ordered", None, "")
             )
         tags += [(mid, c) for c in r["campaigns"]]
+    # The account-closure orders here skip the webhooks outbox (measures.outbox) on purpose: they are the record
+    # of past years, carried out already (their quantity is what the platforms closed), not orders for a platform
+    # to act on, and the demo registers no webhook endpoint to push them to.
     bulk_insert("measures_measure", (*MEASURE_COLUMNS, "clue_id", "due_on"), measures)
     bulk_insert(MeasureTarget._meta.db_table, ("measure_id", "subject_id", "status", "done_on", "note"), targets)
     bulk_insert(Measure.campaigns.through._meta.db_table, ("measure_id", "campaign_id"), tags)

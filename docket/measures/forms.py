@@ -43,6 +43,28 @@ STANDALONE = [(t.value, t.label) for t in MeasureType if not SPECS[t.value].pena
 STANDALONE_TYPES = frozenset(t for t, _label in STANDALONE)
 
 
+# The fields a measure carries only when its type says so (``MeasureSpec``), by form field name.
+TYPE_FIELDS = frozenset(
+    {"amount", "due_on", "starts_on", "ends_on", "addressee", *(f"detail_{k}" for k in DETAIL_LABELS)}
+)
+
+
+def type_fields(type: str) -> frozenset[str]:
+    """The type-dependent fields a measure of ``type`` carries: the rest of ``TYPE_FIELDS`` is not its own, and
+    a form of that type leaves them out (type first, then only that type's fields)."""
+    spec = SPECS[type]
+    own = {f"detail_{k}" for k in spec.details}
+    if spec.amount:
+        own.add("amount")
+    if spec.due_date:
+        own.add("due_on")
+    if spec.period:
+        own |= {"starts_on", "ends_on"}
+    if type in PLATFORM_ORDER_TYPES:
+        own.add("addressee")
+    return frozenset(own)
+
+
 class RegistryPicks(forms.Textarea):
     """One subject a line. A client that sends a list (the API's JSON ``[1, 2]``) gets one line per item."""
 
@@ -337,15 +359,7 @@ class RecordForm(StepForm):
 
     def narrow(self, type: str) -> None:
         """Keep the fields of this type only; the type itself is then fixed (a page offers another as a link)."""
-        spec = SPECS[type]
-        unused = {f"detail_{k}" for k in DETAIL_LABELS if k not in spec.details}
-        if not spec.due_date:
-            unused.add("due_on")
-        if not spec.period:
-            unused |= {"starts_on", "ends_on"}
-        if type not in PLATFORM_ORDER_TYPES:
-            unused.add("addressee")
-        for name in unused:
+        for name in (TYPE_FIELDS - type_fields(type)) & set(self.fields):
             del self.fields[name]
         self.fields["type"].widget = forms.HiddenInput()
         self.type_chosen = type

@@ -41,6 +41,7 @@ from docket.core.errors import FieldError, InvalidInput
 from docket.core.imports import Run, import_run
 from docket.measures import cells
 from docket.measures.models import Measure, MeasureTarget
+from docket.measures.outbox import orders_addressed
 from docket.measures.types import SPECS, Authority, MeasureType
 from docket.officers.actors import Actor
 from docket.officers.models import Role
@@ -374,8 +375,20 @@ def _write(con: duckdb.DuckDBPyConnection, now: dt.datetime, step: Callable[[], 
         "SELECT id, campaign_id FROM m WHERE campaign_id IS NOT NULL ORDER BY id",
     )
     _cells(con)
+    _announce(con, now)
     step()
     return {"rows": n, "measures": n, "subjects_created": created}
+
+
+# Orders announced to the outbox per call: each call costs one query when no addressee has a webhook endpoint.
+ANNOUNCED = 50_000
+
+
+def _announce(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> None:
+    """The orders addressed to a platform, handed to the outbox in this transaction like any other order's."""
+    cursor = con.execute("SELECT id, subject_id FROM m WHERE addressed ORDER BY id")
+    while rows := cursor.fetchmany(ANNOUNCED):
+        orders_addressed([(int(m), int(a)) for m, a in rows], now=now)
 
 
 def _subjects(con: duckdb.DuckDBPyConnection, created_at: str) -> int:

@@ -131,13 +131,15 @@ class TargetStatus(models.TextChoices):
     ORDERED = "ordered", _("Ordered")
     DONE = "done", _("Done")
     REFUSED = "refused", _("Refused by the platform")
+    # The platform found no such item: not a refusal (nothing to carry out), and counted apart in reconciliation.
+    NOT_FOUND = "not_found", _("Not found by the platform")
 
 
 class MeasureTarget(models.Model):
     # Indexed by measure_target_unique, which leads with the measure.
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="targets", db_index=False)
     subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="measure_targets")
-    status = models.CharField(_("status"), max_length=8, choices=TargetStatus.choices, default=TargetStatus.ORDERED)
+    status = models.CharField(_("status"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.ORDERED)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
 from docket.campaigns.models import Campaign
+from docket.cases.due import case_due_refresh
 from docket.clues.models import Source
 from docket.clues.services import clue_create
 from docket.core.dates import local_date
@@ -85,7 +86,8 @@ def measure_create(
     """The one place a measure is made: the measure, its targets and campaign tags, then its aggregate
     cells and its audit entry (``measure.record``). Called inside a service's transaction, after the
     caller's checks; ``audit`` adds to the entry's detail (the case's reference, a transfer's destination).
-    Bulk writers (the measures import, the demo) write rows in blocks and merge cells themselves."""
+    Bulk writers (the measures import, the demo) write rows in blocks and merge cells themselves, and announce
+    their orders to platforms through ``measures.outbox.orders_addressed`` once per batch."""
     measure = Measure.objects.create(
         office=office,
         type=type,
@@ -235,7 +237,10 @@ def _require_own(actor: Actor, measure: Measure, doing: str) -> None:
 def measure_confirm_gate(*, actor: Actor, measure: Measure, on: dt.date) -> None:
     _require_own(actor, measure, _("Recording a confirmation"))
     if not SPECS[measure.type].confirmation:
-        raise GateRefused(_("A %(t)s is not carried out by a third party.") % {"t": measure.get_type_display()})
+        raise GateRefused(
+            _("“%(type)s” is not carried out by a third party, so there is no third-party confirmation to record.")
+            % {"type": measure.get_type_display()}
+        )
     if measure.confirmed_on is not None:
         raise GateRefused(_("Already confirmed on %(d)s.") % {"d": measure.confirmed_on})
 
@@ -287,6 +292,7 @@ def rectification_verify(
     if n != 1:
         raise Conflict(_("The order was verified meanwhile."))
     measure.verified_on, measure.verification, measure.escalated = verified_on, result, not complied
+    case_due_refresh(locked.case_id)
     follow_up = None
     if not complied:
         follow_up = clue_create(
@@ -384,6 +390,7 @@ def fine_payment_record(
     payment = FinePayment.objects.create(
         measure=locked, paid_on=paid_on, amount=amount, reference=reference, recorded_by=actor
     )
+    case_due_refresh(locked.case_id)
     audit_record(
         actor=actor,
         action="measure.payment",
@@ -539,6 +546,11 @@ def measure_correct(
         locked.campaigns.set(campaigns)
     cells_add([locked.id])
     measure.taken_on, measure.quantity = locked.taken_on, locked.quantity
+    if locked.addressee_id is not None:
+        # The platform is told of the corrected order in this transaction, as it was told of the order.
+        from docket.measures.outbox import CHANGED, order_addressed
+
+        order_addressed(locked, event=CHANGED, now=now)
     audit_record(
         actor=actor,
         action="measure.correct",
@@ -578,6 +590,11 @@ def measure_delete(*, actor: Actor, measure: Measure, reason: str, now: dt.datet
     cells_remove([locked.id])
     detail = {"reason": reason, "type": locked.type, "taken_on": locked.taken_on, "office": locked.office.code}
     pk = locked.pk
+    if locked.addressee_id is not None:
+        # Before the rows go: the push names the order the platform need no longer carry out.
+        from docket.measures.outbox import WITHDRAWN, order_addressed
+
+        order_addressed(locked, event=WITHDRAWN, now=now)
     locked.targets.all().delete()
     locked.campaigns.clear()
     locked.delete()

@@ -37,6 +37,7 @@ from docket.offices.scoping import get_visible
 from docket.statements import rules
 from docket.statements.filtersets import StatementFilterSet
 from docket.statements.models import Statement
+from docket.statements.queries import statement_figures
 from docket.statements.services import StatementsRefused, statement_store, statements_store
 
 # --- what is shown ----------------------------------------------------------------------------------------------
@@ -273,3 +274,52 @@ class StatementList(_Dsa, generics.ListAPIView[Statement]):
 
     def get_queryset(self) -> Any:
         return _statements(self.request.user)
+
+
+# --- the figures -----------------------------------------------------------------------------------------------
+
+
+class _Counts(serializers.DictField):
+    child = serializers.IntegerField()
+
+
+class PlatformStatementsSerializer(serializers.Serializer[Any]):
+    platform = serializers.IntegerField(help_text="the platform operator's subject id")
+    platform_name = serializers.CharField()
+    runs_platform = serializers.CharField()
+    total = serializers.IntegerField()
+    on_orders = serializers.IntegerField(help_text="statements naming an item of an order (counted toward it)")
+    automated_detection = serializers.IntegerField(help_text="statements whose content was detected automatically")
+    first_applied = serializers.DateField(allow_null=True)
+    last_applied = serializers.DateField(allow_null=True)
+    decision_groups = _Counts(help_text="decision group → statements carrying a restriction of that group")
+    decisions = serializers.DictField(
+        child=_Counts(), help_text="decision group (monetary, provision, account) → restriction → statements"
+    )
+    decision_grounds = _Counts()
+    categories = _Counts()
+
+
+class StatementFiguresSerializer(serializers.Serializer[Any]):
+    total = serializers.IntegerField()
+    platforms = PlatformStatementsSerializer(many=True)
+
+
+class StatementFigures(ApiMixin, generics.GenericAPIView[Statement]):
+    """Per platform, the statements of reasons you may read, counted: totals, decision groups, grounds and
+    categories, filtered by the same parameters as the list (``GET /api/v1/statements/``), so the figures and the
+    list behind them agree; ``applied_from``/``applied_to`` (or ``received_from``/``received_to``) give the period."""
+
+    permission_classes: Sequence[Any] = [IsAuthenticated]
+    pagination_class = None
+    filter_backends = [StrictFilters]
+    filterset_class = StatementFilterSet
+
+    def get_queryset(self) -> Any:
+        return Statement.objects.visible_to(self.request.user)
+
+    @extend_schema(operation_id="statements_figures", responses={200: StatementFiguresSerializer, **problems(422)})
+    def get(self, request: Request) -> Response:
+        figures = statement_figures(self.filter_queryset(self.get_queryset()))
+        data = {"total": sum(f.total for f in figures), "platforms": [f.as_dict() for f in figures]}
+        return Response(data)

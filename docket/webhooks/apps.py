@@ -11,6 +11,6 @@ class WebhooksConfig(AppConfig):
         # An order to a platform writes its push in the order's own transaction, through the hook webhooks gives
         # measures (measures never import webhooks; see measures.outbox).
         from docket.measures import outbox
-        from docket.webhooks.outbox import order_created
+        from docket.webhooks.outbox import orders_pushed
 
-        outbox.register(order_created)
+        outbox.register(orders_pushed)

@@ -51,7 +51,10 @@ class WebhookEndpoint(models.Model):
 
 
 class Event(models.TextChoices):
+    # The same names as measures.outbox's events (test_the_port_and_the_outbox_know_the_same_events).
     ORDER_CREATED = "order.created", _("Order created")
+    ORDER_CHANGED = "order.changed", _("Order changed")
+    ORDER_WITHDRAWN = "order.withdrawn", _("Order withdrawn")
 
 
 class OutboxMessage(models.Model):

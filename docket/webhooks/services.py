@@ -31,7 +31,11 @@ class NewEndpoint:
     secret: str
 
 
-def _check_url(url: str) -> str:
+# Hosts that are this machine: a receiver there is reached without crossing a network.
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def _check_url(url: str, *, loopback_http: bool = False) -> str:
     url = (url or "").strip()
     if not url:
         raise InvalidInput(FieldError("url", _("Give the URL the orders are pushed to.")))
@@ -42,22 +46,40 @@ def _check_url(url: str) -> str:
         parts.port  # noqa: B018 - raises on a port that is not a number
     except ValueError:
         raise InvalidInput(FieldError("url", _("Not a valid URL."))) from None
-    # Plain HTTP would let anyone on the way read the orders; it is allowed only where settings say so (tests,
-    # a platform's receiver on the same private network).
-    schemes = {"https", "http"} if getattr(settings, "DOCKET_WEBHOOKS_ALLOW_HTTP", False) else {"https"}
-    if parts.scheme not in schemes:
+    if parts.scheme not in ("https", "http"):
         raise InvalidInput(FieldError("url", _("The URL must start with https://.")))
     if not parts.hostname or parts.username or parts.password or parts.fragment or any(c.isspace() for c in url):
         raise InvalidInput(FieldError("url", _("A URL with a host, and no user name, password or #fragment.")))
+    # Plain HTTP would let anyone on the way read the orders: it is allowed in development (DEBUG), where settings
+    # say so (tests, a receiver on the same private network), and to this machine itself when an administrator
+    # or the system sets it (a platform's own client may not point Docket's pushes at Docket's host).
+    plain_ok = (
+        settings.DEBUG
+        or getattr(settings, "DOCKET_WEBHOOKS_ALLOW_HTTP", False)
+        or (loopback_http and parts.hostname.lower() in LOOPBACK)
+    )
+    if parts.scheme == "http" and not plain_ok:
+        raise InvalidInput(FieldError("url", _("The URL must start with https://.")))
     return url
 
 
+def _administers(actor: Actor) -> bool:
+    return isinstance(actor, SystemActor) or (isinstance(actor, Officer) and actor.has_role(Role.ADMINISTRATOR))
+
+
 def _platform_for(actor: Actor, platform: Subject) -> Subject:
-    """The platform's row, locked, if the actor may set its endpoint; another platform's client finds nothing."""
+    """The platform's row, locked, if the actor may manage its endpoint: the system, an administrator of the
+    national office (a platform belongs to no office: outside the national office it is in no jurisdiction), or
+    the platform's own client (another platform's client finds nothing)."""
     if not (isinstance(actor, SystemActor) or actor.has_role(Role.PLATFORM, Role.ADMINISTRATOR)):
         raise Denied(_("Setting a webhook endpoint needs the role %(r)s.") % {"r": Role.PLATFORM.label})
-    if isinstance(actor, Officer) and not actor.has_role(Role.ADMINISTRATOR) and actor.platform_id != platform.pk:
-        raise NotFound(_("platform not found"))
+    if isinstance(actor, Officer):
+        if actor.has_role(Role.ADMINISTRATOR):
+            office = actor.office
+            if office is None or office.parent_id is not None:
+                raise NotFound(_("platform not found"))
+        elif actor.platform_id != platform.pk:
+            raise NotFound(_("platform not found"))
     found = Subject.objects.select_for_update().filter(pk=platform.pk).first()
     if found is None:
         raise NotFound(_("platform not found"))
@@ -69,7 +91,7 @@ def _platform_for(actor: Actor, platform: Subject) -> Subject:
 @service
 def webhook_endpoint_set(*, actor: Actor, platform: Subject, url: str, now: dt.datetime) -> NewEndpoint:
     """Set where ``platform``'s orders are pushed, with a new signing secret (the old one stops at once)."""
-    url = _check_url(url)
+    url = _check_url(url, loopback_http=_administers(actor))
     found = _platform_for(actor, platform)
     secret = SECRET_MARK + secrets.token_urlsafe(32)
     existing = WebhookEndpoint.objects.select_for_update().filter(platform=found).first()
@@ -94,3 +116,26 @@ def webhook_endpoint_set(*, actor: Actor, platform: Subject, url: str, now: dt.d
         detail={"platform": found.pk, "url": url, "secret_prefix": endpoint.secret_prefix, "new": existing is None},
     )
     return NewEndpoint(endpoint, secret)
+
+
+@service
+def webhook_endpoint_disable(*, actor: Actor, platform: Subject, now: dt.datetime) -> WebhookEndpoint:
+    """Stop pushing to ``platform``'s endpoint (its pushes wait, undelivered, until it is set again); the platform
+    still pulls its orders."""
+    found = _platform_for(actor, platform)
+    endpoint = WebhookEndpoint.objects.select_for_update().filter(platform=found).first()
+    if endpoint is None:
+        raise NotFound(_("No webhook endpoint is set."))
+    if not endpoint.active:
+        raise Conflict(_("The webhook endpoint of %(p)s is disabled already.") % {"p": found.name})
+    endpoint.active = False
+    endpoint.updated_at = max(now, endpoint.created_at)
+    endpoint.save(update_fields=["active", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="webhook_endpoint.disable",
+        obj=endpoint,
+        now=now,
+        detail={"platform": found.pk, "url": endpoint.url, "secret_prefix": endpoint.secret_prefix},
+    )
+    return endpoint
