@@ -1,14 +1,22 @@
-"""The filters of case lists: the admin list now, the workspace and the API next — one class for all of them."""
+"""The filters of case lists: the admin list, the workspace and the API — one class for all of them.
+
+Oversight and the office's own cases, as the dashboards count them:
+
+- ``office=<code>`` — the office and the offices below it; with ``below=false``, that office's own cases alone.
+- ``supervised=true`` — cases a higher office supervised (督办) or instructed on (交办); ``false``: none.
+- ``supervised_by=<code>`` — cases that office supervised or instructed on.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import django_filters
-from django.db.models import F, Q, QuerySet
+from django import forms
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from docket.cases.models import Case, Outcome, State
+from docket.cases.models import Case, Outcome, ProcedureRecord, State, Step
 from docket.core.filters import CommaChoices, WholeNumber
 from docket.offices.models import Office
 
@@ -23,9 +31,22 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
 }
 
 
+# What a higher office records on a lower office's case: supervision and instructions.
+OVERSIGHT_STEPS = (Step.SUPERVISION, Step.INSTRUCTION)
+
+
+def _yes_no() -> forms.Select:
+    # "true"/"false" as the API writes them; the empty choice leaves the filter out.
+    return forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])
+
+
 class CaseFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Reference or title contains"))
     office = django_filters.CharFilter(label=_("Office (division code, with the offices below)"), method="in_office")
+    # A switch of ``office``: read by ``in_office`` itself.
+    below = django_filters.BooleanFilter(
+        method="unchanged", label=_("Include the offices below the office"), widget=_yes_no()
+    )
     state = CommaChoices(field_name="state", lookup_expr="in", allowed=State.values, label=_("States"))
     outcome = CommaChoices(
         field_name="decision_outcome", lookup_expr="in", allowed=Outcome.values, label=_("Decisions")
@@ -38,6 +59,12 @@ class CaseFilterSet(django_filters.FilterSet):
     investigator = WholeNumber(method="investigated_by", label=_("Investigator"))
     party = WholeNumber(method="with_party", label=_("Party"))
     campaign = WholeNumber(method="in_campaign", label=_("Campaign"))
+    supervised = django_filters.BooleanFilter(
+        method="overseen", label=_("Supervised or instructed by a higher office"), widget=_yes_no()
+    )
+    supervised_by = django_filters.CharFilter(
+        method="overseen_by", label=_("Supervised or instructed by the office (division code)")
+    )
     order = django_filters.ChoiceFilter(
         method="ordered",
         label=_("Order"),
@@ -63,7 +90,28 @@ class CaseFilterSet(django_filters.FilterSet):
     def in_office(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         # The queryset is already the reader's jurisdiction: an office above or beside it narrows, never widens.
         office = Office.objects.filter(code=value).only("path").first()
-        return qs.filter(office__path__startswith=office.path) if office else qs.none()
+        if office is None:
+            return qs.none()
+        if self.form.cleaned_data.get("below") is False:
+            return qs.filter(office=office)
+        return qs.filter(office__path__startswith=office.path)
+
+    def unchanged(self, qs: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
+        return qs
+
+    def overseen(self, qs: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
+        # Only a higher office records supervision or instructions (the services' gate): a record by another
+        # office than the case's own is a higher office's.
+        records = ProcedureRecord.objects.filter(case=OuterRef("pk"), step__in=OVERSIGHT_STEPS).exclude(
+            by_office=OuterRef("office")
+        )
+        return qs.filter(Exists(records)) if value else qs.exclude(Exists(records))
+
+    def overseen_by(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        records = ProcedureRecord.objects.filter(
+            case=OuterRef("pk"), step__in=OVERSIGHT_STEPS, by_office__code=value.strip()
+        )
+        return qs.filter(Exists(records))
 
     def investigated_by(self, qs: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         # One assignment row per (case, officer): the join never repeats a case.

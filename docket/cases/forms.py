@@ -9,16 +9,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from docket.cases import rules
 from docket.cases.models import Case, Outcome, Recusal, SuspensionReason
 from docket.core.steps import StepForm
+from docket.measures.forms import DATE, TYPE_FIELDS, type_fields
 from docket.measures.types import DECISION_TYPES, SPECS, Authority, MeasureType
 from docket.officers.models import Officer, Role
 from docket.offices.models import Office
 from docket.subjects.models import Subject
 from docket.taxonomy.models import Provision, ViolationCategory
+
+# What a decision may impose, in the order the measure types are declared.
+DECISION_CHOICES = [(m.value, m.label) for m in MeasureType if m.value in DECISION_TYPES]
 
 
 class CaseForm(StepForm):
@@ -45,10 +50,20 @@ class ReasonForm(DateForm):
 
 
 class AssignForm(DateForm):
+    """The case's investigators as the head wants them: the list starts with those assigned now, and by default
+    the ones left unselected are taken off the case (a reassignment). Unticking ``replace`` only adds; a client
+    that leaves it out (the API) adds, as assigning always did."""
+
     officers = forms.ModelMultipleChoiceField(label=_("Investigators"), queryset=Officer.objects.none())
+    replace = forms.BooleanField(
+        label=_("Take the investigators not selected off the case"), required=False, initial=True
+    )
 
     def setup(self) -> None:
         self.fields["officers"].queryset = self.office_officers(Role.CASE_OFFICER)  # type: ignore[attr-defined]
+        self.fields["officers"].initial = list(
+            self.case.assignments.filter(active=True).values_list("officer_id", flat=True)
+        )
 
     def arguments(self) -> dict[str, Any]:
         return {**super().arguments(), "officers": list(self.cleaned_data["officers"])}
@@ -93,22 +108,42 @@ class RecusalDecideForm(DateForm):
 
 
 class PenaltyForm(forms.Form):
-    """One measure of a draft decision: its type and the fields that type carries."""
+    """One measure of a draft decision: its type, then only the fields that type carries.
+
+    The type comes first — the posted one, or the ``initial`` one a page offers (``DraftForm.offer``) — and the
+    form then holds that type's fields alone (``measures.forms.type_fields``, as a measure recorded on its own):
+    an amount for a fine, a date to rectify by for an order to rectify, a period for a suspension, none for a
+    warning. Without a type it offers the type alone."""
 
     measure = forms.ChoiceField(label=_("Measure"))
     subject = forms.ModelChoiceField(label=_("Party"), queryset=Subject.objects.none())
     amount = forms.DecimalField(label=_("Amount (CNY)"), required=False, max_digits=14, decimal_places=2, min_value=0)
-    due_on = forms.DateField(label=_("Rectify by"), required=False)
-    starts_on = forms.DateField(label=_("From"), required=False)
-    ends_on = forms.DateField(label=_("Until"), required=False)
+    due_on = forms.DateField(label=_("Rectify by"), required=False, widget=DATE)
+    starts_on = forms.DateField(label=_("From"), required=False, widget=DATE)
+    ends_on = forms.DateField(label=_("Until"), required=False, widget=DATE)
+
+    type_chosen = ""
+    # The page's link that takes this measure out of the draft again (set by ``DraftForm.offer``).
+    remove_url = ""
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
-        self.fields["measure"].choices = [  # type: ignore[attr-defined]
-            (m.value, m.label) for m in MeasureType if m.value in DECISION_TYPES
-        ]
+        self.fields["measure"].choices = DECISION_CHOICES  # type: ignore[attr-defined]
         self.fields["subject"].queryset = case.parties.all()  # type: ignore[attr-defined]
+        chosen = self.data.get(self.add_prefix("measure")) if self.is_bound else self.initial.get("measure")
+        if chosen in DECISION_TYPES:
+            self.narrow(str(chosen))
+
+    def narrow(self, type: str) -> None:
+        for name in (TYPE_FIELDS - type_fields(type)) & set(self.fields):
+            del self.fields[name]
+        self.fields["measure"].widget = forms.HiddenInput()
+        self.type_chosen = type
+
+    @property
+    def type_label(self) -> str:
+        return str(MeasureType(self.type_chosen).label) if self.type_chosen else ""
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -158,7 +193,8 @@ class BasePenaltyFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
             seen.add(key)
 
 
-PenaltyFormSet = forms.formset_factory(PenaltyForm, formset=BasePenaltyFormSet, extra=1, max_num=50, validate_max=True)
+# The measures a draft holds are the ones chosen first (``DraftForm.offer``): no blank one is added.
+PenaltyFormSet = forms.formset_factory(PenaltyForm, formset=BasePenaltyFormSet, extra=0, max_num=50, validate_max=True)
 
 
 class DraftForm(CaseForm):
@@ -167,10 +203,34 @@ class DraftForm(CaseForm):
     legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea, required=False, max_length=4000)
     discretion = forms.CharField(label=_("Discretion applied"), widget=forms.Textarea, required=False, max_length=4000)
 
+    # Links that add a measure of each type to the draft (set by ``offer``; a page shows them).
+    measure_choices: list[tuple[str, str, str]] = []
+
     def setup(self) -> None:
-        self.penalties = PenaltyFormSet(
-            self.data if self.is_bound else None, prefix="penalties", form_kwargs={"case": self.case}
+        self.penalties = self._penalties([])
+
+    def _penalties(self, types: list[str]) -> forms.BaseFormSet:  # type: ignore[type-arg]
+        return PenaltyFormSet(
+            self.data if self.is_bound else None,
+            prefix="penalties",
+            form_kwargs={"case": self.case},
+            initial=[{"measure": t} for t in types] or None,
         )
+
+    def offer(self, query: Any) -> None:
+        """The measures a page was asked for (``?measure=fine&measure=warning``), each a form of its type's own
+        fields, with the links that add a measure of a type or take one out again (type first: each choice is a
+        page of its own, no script needed)."""
+        types = [t for t in query.getlist("measure") if t in DECISION_TYPES][: PenaltyFormSet.max_num]
+        self.penalties = self._penalties(types)
+
+        def url(chosen: list[str]) -> str:
+            return "?" + urlencode([("measure", t) for t in chosen]) if chosen else "?"
+
+        for i, form in enumerate(self.penalties.forms):
+            form.remove_url = url(types[:i] + types[i + 1 :])
+        if len(types) < PenaltyFormSet.max_num:
+            self.measure_choices = [(value, str(label), url([*types, value])) for value, label in DECISION_CHOICES]
 
     def is_valid(self) -> bool:
         return super().is_valid() & self.penalties.is_valid()

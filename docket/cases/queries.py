@@ -1,21 +1,26 @@
 """Reads shared by the admin, the commands, the web and the API: all through the one scoping path.
 
 Besides fetching cases, this is where a case's statutory clocks are read as a person sees them (``clocks_of``:
-each clock's dates, working days left, and how it ended) and where the dashboards' queues are named
+each clock's dates, working days left, and how it ended), where its timeline gathers the audit entries of the
+case and of its evidence, measures and documents (``case_timeline``), and where the dashboards' queues are named
 (``head_queues`` and friends: filters of the lists, built from the steps registry, never a second list of states).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from docket.audit.models import AuditEntry
 from docket.cases.due import DECISION_RUNS, decision_deadline
 from docket.cases.models import Case, ClockSuspension, Document, ProcedureRecord, State, Step
 from docket.core.errors import CalendarMissing, GateRefused
@@ -66,7 +71,8 @@ def clock_label(key: str) -> str:
     return str(label) if label is not None else key
 
 
-RUNNING, OVERDUE, SUSPENDED, MET, MISSED, UNUSED = "running", "overdue", "suspended", "met", "missed", "unused"
+RUNNING, OVERDUE, SUSPENDED, MET, MISSED = "running", "overdue", "suspended", "met", "missed"
+UNUSED, WAIVED = "unused", "waived"
 
 STATUS_LABELS: dict[str, Promise] = {
     RUNNING: _("running"),
@@ -74,8 +80,10 @@ STATUS_LABELS: dict[str, Promise] = {
     SUSPENDED: _("suspended"),
     MET: _("met"),
     MISSED: _("missed"),
-    # A window of the party's own that closed without the party using it (or waived).
+    # A window of the party's own that ran out (or was closed by the decision) without the party using it.
     UNUSED: _("ended unused"),
+    # A window of the party's own that the party gave up, on the day it did so.
+    WAIVED: _("waived"),
 }
 
 
@@ -106,6 +114,11 @@ class Clock:
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
+
+    @property
+    def days_overdue(self) -> int:
+        """Working days since the due date passed (0 while it has not): shown in words, not as days "left"."""
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
 
     @property
     def running(self) -> bool:
@@ -173,8 +186,11 @@ def _notice_clocks(case: Case, records: list[ProcedureRecord], on: dt.date) -> l
     due = dt.date.fromisoformat(notice.content["statement_due"])
     clock = Clock("statement", served, due, RUNNING)
     if statements:
-        clock.ended_on = statements[0].on
-        clock.status = _ended(statements[0].on, due)
+        first = statements[0]
+        clock.ended_on = first.on
+        # A statement that says nothing and gives up the hearing is the party waiving both its rights.
+        silent = not (first.content.get("text") or "").strip() and first.content.get("waives_hearing")
+        clock.status = WAIVED if silent and first.on <= due else _ended(first.on, due)
     elif closed is not None or on > due:
         clock.ended_on, clock.status = min(closed or due, due), UNUSED
     out.append(clock)
@@ -182,11 +198,12 @@ def _notice_clocks(case: Case, records: list[ProcedureRecord], on: dt.date) -> l
         due = dt.date.fromisoformat(notice.content["hearing_request_due"])
         clock = Clock("hearing_request", served, due, RUNNING)
         requests = sorted((r for r in after if r.step == Step.HEARING_REQUEST), key=lambda r: (r.on, r.pk))
-        waived = [r for r in statements if r.content.get("waives_hearing")]
+        # A waiver ends the window on its day; one given after the window ran out waived nothing.
+        waived = [r for r in statements if r.content.get("waives_hearing") and r.on <= due]
         if requests:
             clock.ended_on, clock.status = requests[0].on, _ended(requests[0].on, due)
         elif waived:
-            clock.ended_on, clock.status = waived[0].on, UNUSED
+            clock.ended_on, clock.status = waived[0].on, WAIVED
         elif closed is not None or on > due:
             clock.ended_on, clock.status = min(closed or due, due), UNUSED
         out.append(clock)
@@ -258,7 +275,7 @@ def clocks_of(case: Case, *, on: dt.date) -> list[Clock]:
     """Every statutory clock of ``case`` as it stands on ``on``: the decision period (with its suspensions and
     extension), the party's statement and hearing-request windows, service of the decision, payment of fines
     and rectification orders; for each its dates, the working days left while it runs, and once it has ended
-    how (met, missed, ended while suspended, or a party's window unused).
+    how (met, missed, ended while suspended, a party's window waived or run out unused).
 
     The caller fetched ``case`` through the jurisdiction. The number of queries does not grow with the case's
     records: its records, suspensions, measures and payments are read once each.
@@ -290,6 +307,71 @@ def clocks_of(case: Case, *, on: dt.date) -> list[Clock]:
             except CalendarMissing as exc:
                 c.warning = c.warning or str(exc)
     return clocks
+
+
+# --- the timeline -----------------------------------------------------------------------------------------------
+
+# Entries a timeline shows at most (the newest).
+TIMELINE_ROWS = 200
+# What the audit trail calls the records a case's timeline gathers besides the case itself.
+EVIDENCE_TYPE, MEASURE_TYPE, RENDERING_TYPE = "evidence.evidenceitem", "measures.measure", "documents.rendereddocument"
+
+
+def _about(object_type: str, obj: Any) -> str:
+    """A few words naming the record an entry is about, beside the entry's action."""
+    if object_type == MEASURE_TYPE:
+        return str(obj.get_type_display())
+    if object_type == EVIDENCE_TYPE:
+        return str(obj.name)
+    return " · ".join(str(part) for part in (obj.get_kind_display(), obj.number, obj.get_language_display()) if part)
+
+
+# Reads of a case's files: audited on each file, not something that happened to the case.
+READS = ("evidence.read", "document.read")
+
+
+def case_timeline(
+    case: Case,
+    *,
+    evidence: Iterable[Any],
+    measures: Iterable[Any],
+    renderings: Iterable[Any],
+    own: list[AuditEntry] | None = None,
+) -> list[AuditEntry]:
+    """Everything that happened on ``case``, newest first (at most ``TIMELINE_ROWS``): the case's own audit entries
+    and those of its evidence (uploads), its measures (imposed, paid, confirmed, verified) and its documents' PDFs
+    (rendered).
+
+    ``evidence``, ``measures`` and ``renderings`` are the case's records as the page read them through the
+    jurisdiction: only the entries of records the reader may see are read. ``own`` is the case's own trail when the
+    page already has it; only the other records' entries are read then. Opening a file is audited on the file but
+    is not something that happened to the case: it is left out. One query whatever the number of records; each
+    entry of a record carries ``about``, the record's name ("" on the case's own entries).
+    """
+    related: dict[str, dict[str, Any]] = {
+        EVIDENCE_TYPE: {str(o.pk): o for o in evidence},
+        MEASURE_TYPE: {str(o.pk): o for o in measures},
+        RENDERING_TYPE: {str(o.pk): o for o in renderings},
+    }
+    wanted = [Q(object_type=kind, object_id__in=sorted(rows)) for kind, rows in related.items() if rows]
+    if own is None:
+        wanted.append(Q(object_type=case._meta.label_lower, object_id=str(case.pk)))
+    entries = {e.seq: e for e in own or []}
+    for entry in entries.values():
+        if not hasattr(entry, "about"):
+            entry.about = ""  # type: ignore[attr-defined]
+    if wanted:
+        fetched = (
+            AuditEntry.objects.filter(reduce(operator.or_, wanted))
+            .exclude(action__in=READS)
+            .only("seq", "at", "actor_name", "action", "outcome", "object_type", "object_id")
+            .order_by("-seq")[:TIMELINE_ROWS]
+        )
+        for entry in fetched:
+            obj = related.get(entry.object_type, {}).get(entry.object_id)
+            entry.about = _about(entry.object_type, obj) if obj is not None else ""  # type: ignore[attr-defined]
+            entries.setdefault(entry.seq, entry)
+    return sorted(entries.values(), key=lambda e: e.seq, reverse=True)[:TIMELINE_ROWS]
 
 
 # --- the dashboards' queues -------------------------------------------------------------------------------------

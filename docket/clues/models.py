@@ -105,6 +105,8 @@ class Clue(models.Model):
             # The lists' default order, alone and within a status (the open clues).
             models.Index(fields=["-received_on", "-id"], name="clue_received_order"),
             models.Index(fields=["status", "-received_on", "-id"], name="clue_status_received_order"),
+            # An office's open clues, counted on the dashboards for each office of a jurisdiction.
+            models.Index(fields=["office", "status"], name="clue_office_status"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from docket.core.errors import Denied, NotFound
 from docket.officers.actors import Actor
 from docket.officers.models import Role
 from docket.offices.models import Office
+
+
+def role_names(roles: Iterable[str]) -> str:
+    """The roles' names as one phrase a sentence can hold ("Case officer or Office head"; in Chinese joined
+    without spaces), in the order roles are declared."""
+    order = {value: i for i, value in enumerate(Role.values)}
+    names = [str(Role(r).label) for r in sorted(set(roles), key=lambda r: order.get(r, len(order)))]
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(names)s or %(last)s") % {
+        "names": pgettext("between the names of a list", ", ").join(names[:-1]),
+        "last": names[-1],
+    }
 
 
 def outside_jurisdiction(actor: Actor | None, office: Office) -> bool:
@@ -47,8 +62,7 @@ def require_role(
         require_within(actor, office, obj=obj, doing=doing)
     if not actor.has_role(*roles):
         raise Denied(
-            _("%(what)s needs the role %(roles)s.")
-            % {"what": doing or _("This step"), "roles": " / ".join(str(Role(r).label) for r in sorted(roles))}
+            _("%(what)s needs the role of %(roles)s.") % {"what": doing or _("This step"), "roles": role_names(roles)}
         )
     if office is not None and actor.office_id != office.pk:
         raise Denied(_("%(what)s is for officers of %(office)s.") % {"what": doing or _("This step"), "office": office})

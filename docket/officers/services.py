@@ -10,7 +10,7 @@ from docket.audit.services import audit_record, service
 from docket.core.errors import Conflict, Denied, FieldError, GateRefused, InvalidInput
 from docket.officers.actors import Actor
 from docket.officers.models import Officer, OfficerRole, Role
-from docket.officers.permissions import require_role
+from docket.officers.permissions import require_role, role_names
 from docket.offices.scoping import get_visible
 
 
@@ -58,7 +58,7 @@ def officer_role_grant(*, actor: Actor, officer: Officer, role: str, now: dt.dat
             _("The platform role is for the API client of a platform, and such a client holds no other role.")
         )
     if OfficerRole.objects.filter(officer=target, role=role).exists():
-        raise Conflict(_("%(o)s already holds the role %(r)s.") % {"o": target, "r": Role(role).label})
+        raise Conflict(_("%(o)s already holds the role of %(r)s.") % {"o": target, "r": role_names([role])})
     granted = OfficerRole.objects.create(officer=target, role=role)
     _audit(actor, "officer.role_grant", target, role, now)
     _forget_roles(officer)
@@ -71,6 +71,6 @@ def officer_role_revoke(*, actor: Actor, officer: Officer, role: str, now: dt.da
     target = _target(actor, officer, role, now)
     deleted, _rows = OfficerRole.objects.filter(officer=target, role=role).delete()
     if not deleted:
-        raise Conflict(_("%(o)s does not hold the role %(r)s.") % {"o": target, "r": Role(role).label})
+        raise Conflict(_("%(o)s does not hold the role of %(r)s.") % {"o": target, "r": role_names([role])})
     _audit(actor, "officer.role_revoke", target, role, now)
     _forget_roles(officer)

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from docket.cases.filtersets import CaseFilterSet
@@ -28,8 +29,30 @@ from docket.measures.filtersets import MeasureFilterSet
 from docket.measures.models import Measure
 from docket.subjects.filtersets import SubjectFilterSet
 from docket.subjects.models import Subject
+from docket.web.templatetags.workspace import Money
 
 PER_PAGE = 50
+# Counting every row of a national list means reading a million index entries on each request; beyond this many
+# the page says "more than" and its pages stop there (a narrower filter, or the export, reaches the rest).
+COUNT_CAP = 100_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at COUNT_CAP + 1 rows (one bounded subquery), so no list costs more to count
+    than that many index entries, however large the jurisdiction."""
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        # Without its order: a LIMIT under an ORDER BY makes PostgreSQL walk the whole table in that order.
+        return int(self.object_list.order_by()[: COUNT_CAP + 1].count())
+
+    @cached_property
+    def num_pages(self) -> int:
+        return max(1, -(-min(self.count, COUNT_CAP) // self.per_page))
 
 
 @dataclass(frozen=True)
@@ -109,7 +132,8 @@ MEASURES = ListSpec(
         Column(_("Office"), lambda m: m.office.name),
         Column(_("Case"), lambda m: m.case.ref if m.case else "", lambda m: _case_url(m.case) if m.case else ""),
         Column(_("Addressed to"), lambda m: m.addressee.name if m.addressee else ""),
-        Column(_("Amount (CNY)"), lambda m: "" if m.amount is None else str(m.amount)),
+        # The figure in the exports, shown as money on the page.
+        Column(_("Amount (CNY)"), lambda m: "" if m.amount is None else Money(m.amount)),
         Column(_("Due on"), lambda m: _date(m.due_on)),
     ),
 )
@@ -172,7 +196,7 @@ def list_page(request: HttpRequest, spec: ListSpec) -> HttpResponse:
     fmt = request.GET.get("export")
     if fmt in ("csv", "xlsx"):
         return export(spec, qs, fmt)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = [[(col.value(obj), col.link(obj) if col.link else "") for col in spec.columns] for obj in page.object_list]
     params = request.GET.copy()
     for key in ("page", "export"):
@@ -187,5 +211,6 @@ def list_page(request: HttpRequest, spec: ListSpec) -> HttpResponse:
             "rows": rows,
             "page": page,
             "query": params.urlencode(),
+            "count_cap": f"{COUNT_CAP:,}",
         },
     )

@@ -44,7 +44,7 @@ def search(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[: queries.MAX_QUERY * 2]
     found = queries.search(request.user, q, limit=ROWS)
     results: list[dict[str, Any]] = []
-    if found.q:
+    if found.q and not found.too_short:
         for group in found.groups:
             title, list_name, show = SHOW[group.kind]
             results.append(
@@ -56,4 +56,5 @@ def search(request: HttpRequest) -> HttpResponse:
                     "more": group.more,
                 }
             )
-    return render(request, "web/search.html", {"q": found.q, "results": results, "max_query": queries.MAX_QUERY})
+    context = {"q": found.q, "results": results, "max_query": queries.MAX_QUERY}
+    return render(request, "web/search.html", {**context, "refusal": queries.TOO_SHORT if found.too_short else ""})

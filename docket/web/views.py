@@ -181,26 +181,35 @@ def _ids(values: list[str]) -> list[int]:
     return list(seen)
 
 
+# How the bulk page assigns: the chosen officers become the investigators of each case (a reassignment, the
+# default: what "reassign the selected cases to …" means), or join those already assigned.
+REASSIGN_MODES = ("replace", "add")
+
+
 @officer_required
 @require_POST
 def case_reassign(request: HttpRequest) -> HttpResponse:
-    """Assign one officer to the selected cases: the assignment service once per case, each call audited and
-    judged by the service itself; the refusals are listed with their reasons."""
+    """Reassign the selected cases to the chosen officers (or add them): the assignment service once per case,
+    each call audited and judged by the service itself; the refusals are listed with their reasons."""
     user: Any = request.user
     ids = _ids(request.POST.getlist("cases"))
-    raw = request.POST.get("officer", "").strip()
-    officer = Officer.objects.visible_to(user).filter(pk=int(raw), is_active=True).first() if raw.isdigit() else None
+    chosen = _ids(request.POST.getlist("officer"))
+    found_officers = {o.pk: o for o in Officer.objects.visible_to(user).filter(pk__in=chosen, is_active=True)}
+    # An officer the head cannot see is no choice at all; the order is the one the head chose.
+    officers = [found_officers[pk] for pk in chosen if pk in found_officers]
+    mode = request.POST.get("mode", "replace")
     back = reverse("web-cases") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
     problems = []
     if not ids:
         problems.append(_("Select at least one case."))
     elif len(ids) > BULK_MAX:
         problems.append(_("At most %(n)d cases at a time.") % {"n": BULK_MAX})
-    if officer is None:
+    if not officers or len(officers) != len(chosen):
         problems.append(_("Choose the officer to assign."))
+    if mode not in REASSIGN_MODES:
+        problems.append(_("Choose whether the officers replace the current investigators or join them."))
     if problems:
         return render(request, "web/reassign.html", {"problems": problems, "back": back}, status=422)
-    assert officer is not None
     found = {c.pk: c for c in Case.objects.visible_to(user).select_related("office").filter(pk__in=ids)}
     done: list[Case] = []
     refused: list[dict[str, Any]] = []
@@ -214,7 +223,14 @@ def case_reassign(request: HttpRequest) -> HttpResponse:
             statuses.append(404)
             continue
         try:
-            cs.case_assign(actor=user, case=case, officers=[officer], on=_today(case.office), now=timezone.now())
+            cs.case_assign(
+                actor=user,
+                case=case,
+                officers=officers,
+                on=_today(case.office),
+                now=timezone.now(),
+                replace=mode == "replace",
+            )
         except DocketError as exc:
             answer = answer_for(exc, labels=labels)
             refused.append({"case": case, "ref": case.ref, "reasons": answer.messages()})
@@ -223,7 +239,14 @@ def case_reassign(request: HttpRequest) -> HttpResponse:
             done.append(case)
     # Partly done is done: the page lists what was refused. Nothing done answers as the first refusal did.
     status = 200 if done or not statuses else statuses[0]
-    context = {"officer": officer, "done": done, "refused": refused, "back": back, "problems": []}
+    context = {
+        "officers": ", ".join(str(o) for o in officers),
+        "replace": mode == "replace",
+        "done": done,
+        "refused": refused,
+        "back": back,
+        "problems": [],
+    }
     return render(request, "web/reassign.html", context, status=status)
 
 
@@ -264,6 +287,19 @@ def _number(queue: Queue, qs: Any) -> dict[str, Any]:
         "url": _queue_url(queue),
         "count": filterset(queue.params, queryset=qs).qs.count(),
     }
+
+
+def supervised_queue(office: Any) -> Queue:
+    """The cases of ``office`` itself (not of the offices below it: theirs are their heads') that a higher office
+    supervised or instructed on — the cases of the head's "received" oversight rows."""
+    params = {"office": office.code, "below": "false", "supervised": "true", "order": "due"}
+    return Queue("supervised", _("Cases of my office supervised or instructed by a higher office"), "cases", params)
+
+
+def supervising_queue(office: Any) -> Queue:
+    """The cases ``office`` supervised or instructed on — the cases of the inspector's "given" oversight rows."""
+    params = {"supervised_by": office.code, "order": "due"}
+    return Queue("supervising", _("Cases supervised or instructed by my office"), "cases", params)
 
 
 def _office_counts(office: Any, cases: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -342,6 +378,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         oversight = {
             "title": _("Supervision and instructions from higher offices"),
             "given": False,
+            "number": _number(supervised_queue(office), cases),
             "rows": list(received[:PANEL_ROWS]),
         }
     if user.has_role(Role.INSPECTOR):
@@ -351,6 +388,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             oversight = {
                 "title": _("Cases my office supervises or instructed"),
                 "given": True,
+                "number": _number(supervising_queue(office), cases),
                 "rows": list(given[:PANEL_ROWS]),
             }
     if user.has_role(*FIGURE_READERS):
@@ -459,6 +497,10 @@ def _step_page(
         messages.success(request, _("Done: %(step)s.") % {"step": step.label})
         return redirect(back)
     form = step.make_form(obj=obj, actor=user, on=today)
+    offer = getattr(form, "offer", None)
+    if callable(offer):
+        # A form whose fields follow a choice made first (a draft's measures, by type) takes it from the query.
+        offer(request.GET)
     if "on" in form.fields and form.fields["on"].initial is None:
         # Most steps happen the day they are recorded: offer today, in the office's zone.
         form.fields["on"].initial = today

@@ -33,12 +33,21 @@ def case_assign_gate(*, actor: Actor, case: Case, on: dt.date) -> None:
 
 
 @service
-def case_assign(*, actor: Actor, case: Case, officers: list[Officer], on: dt.date, now: dt.datetime) -> None:
-    """The office head assigns investigators of the case's own office."""
+def case_assign(
+    *, actor: Actor, case: Case, officers: list[Officer], on: dt.date, now: dt.datetime, replace: bool = False
+) -> None:
+    """The office head assigns investigators of the case's own office.
+
+    With ``replace`` the officers become the case's investigators: those assigned now and not among them are
+    taken off the case (a reassignment). Under way, an investigation keeps two certified investigators (APL
+    art. 42), so a replacement that would leave fewer is refused. The audit entry names who was added and who
+    was taken off; officers already assigned keep the day they were assigned.
+    """
     _lock(case)
     case_assign_gate(actor=actor, case=case, on=on)
     if not officers:
         raise InvalidInput(FieldError("officers", _("choose at least one investigator")))
+    officers = list({o.pk: o for o in officers}.values())
     errors = [
         FieldError("officers", _("%(o)s is not an officer of this office") % {"o": o})
         for o in officers
@@ -50,12 +59,44 @@ def case_assign(*, actor: Actor, case: Case, officers: list[Officer], on: dt.dat
         for o in officers
         if o.pk in recused
     ]
+    if replace and case.state == State.INVESTIGATING:
+        certified = len({o.pk for o in officers if o.is_certified(on)})
+        if certified < 2:
+            errors.append(
+                FieldError(
+                    "officers",
+                    _(
+                        "An investigation under way keeps two officers holding valid enforcement certificates; "
+                        "%(n)d would remain."
+                    )
+                    % {"n": certified},
+                )
+            )
     if errors:
         raise InvalidInput(errors)
-    for officer in officers:
+    # Read under the case's row lock: simultaneous reassignments of this case queue at ``_lock``.
+    current = {
+        a.officer_id: a.officer.username
+        for a in case.assignments.filter(active=True).select_related("officer").order_by("officer__username")
+    }
+    wanted = {o.pk for o in officers}
+    removed = {pk: name for pk, name in current.items() if pk not in wanted} if replace else {}
+    if removed:
+        case.assignments.filter(officer_id__in=removed, active=True).update(active=False)
+    added = [o for o in officers if o.pk not in current]
+    for officer in added:
         Assignment.objects.update_or_create(case=case, officer=officer, defaults={"assigned_on": on, "active": True})
     advance(case, "assign", updated_at=now)
-    _audit(actor, "assign", case, now, officers=[o.username for o in officers])
+    _audit(
+        actor,
+        "assign",
+        case,
+        now,
+        officers=[o.username for o in officers],
+        added=[o.username for o in added],
+        removed=sorted(removed.values()),
+        replace=replace,
+    )
 
 
 def investigation_start_gate(*, actor: Actor, case: Case, on: dt.date) -> list[Officer]:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -97,9 +98,10 @@ def test_a_decided_case_shows_how_each_clock_ended(team):
     case.refresh_from_db()
     clocks = by_key(case, case.decided_on + D(days=2))
     assert clocks["decision"].status == q.MET and clocks["decision"].ended_on == case.decided_on
-    # The party waived its rights in its statement: the statement window was met, the hearing one unused.
-    assert clocks["statement"].status == q.MET
-    assert clocks["hearing_request"].status == q.UNUSED
+    # The party's statement said nothing and gave up the hearing: both windows were waived on its day.
+    waiver = case.records.get(step="statement").on
+    assert clocks["statement"].status == clocks["hearing_request"].status == q.WAIVED
+    assert clocks["statement"].ended_on == clocks["hearing_request"].ended_on == waiver
     service = clocks["service"]
     assert service.status == q.RUNNING and service.due == deadline(case.profile, "service", case.decided_on).due
 
@@ -177,3 +179,45 @@ def test_the_queries_do_not_grow_with_payments(team):
         return len(ctx.captured_queries)
 
     assert count(large) == count(small)
+
+
+def _notified(team) -> tuple[Case, dict[str, Any]]:
+    case = t.drive(team, to=State.NOTIFIED)
+    return case, case.records.get(step="prior_notice").content
+
+
+@pytest.mark.parametrize("said", ["", "当事人陈述申辩意见"])
+def test_a_hearing_waived_today_is_waived_not_expired(team, said):
+    case, notice = _notified(team)
+    served = dt.date.fromisoformat(notice["served_on"])
+    hearing_due = dt.date.fromisoformat(notice["hearing_request_due"])
+    waiver_day = served + D(days=1)
+    assert waiver_day < hearing_due
+    # The window runs on the morning of the waiver day.
+    assert by_key(case, waiver_day)["hearing_request"].status == q.RUNNING
+    cs.statement_record(
+        actor=team.a,
+        case=case,
+        content=said,
+        waives_hearing=True,
+        recheck="已复核" if said else "",
+        on=waiver_day,
+        now=t.NOW,
+    )
+    for on in (waiver_day, hearing_due + D(days=30)):
+        clocks = by_key(case, on)
+        hearing = clocks["hearing_request"]
+        assert hearing.status == q.WAIVED and hearing.ended_on == waiver_day and not hearing.running
+        assert hearing.status_label == "waived" and hearing.days_left is None
+        # Saying something is using the statement window; saying nothing while giving up the hearing waives it.
+        assert clocks["statement"].status == (q.MET if said else q.WAIVED)
+        assert clocks["statement"].ended_on == waiver_day
+
+
+def test_a_window_running_today_is_running_and_one_run_out_is_unused(team):
+    case, notice = _notified(team)
+    hearing_due = dt.date.fromisoformat(notice["hearing_request_due"])
+    assert by_key(case, hearing_due)["hearing_request"].status == q.RUNNING
+    assert by_key(case, hearing_due)["hearing_request"].days_left == 0
+    after = by_key(case, hearing_due + D(days=1))["hearing_request"]
+    assert after.status == q.UNUSED and after.ended_on == hearing_due and after.status_label == "ended unused"

@@ -1,14 +1,26 @@
-"""Template helpers of the workspace: readable names for machine names, and the saved queues and reassignment
-choices a list shows (read through the same scoping as every page)."""
+"""Template helpers of the workspace: readable names for machine names, amounts of money as people read them, the
+case's timeline, and the saved queues and reassignment choices a list shows (read through the same scoping as
+every page)."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.db.models import QuerySet
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from docket.audit.labels import action_label as _action_label
+from docket.audit.models import AuditEntry
+from docket.cases.models import Case
+from docket.cases.queries import case_timeline as _case_timeline
 from docket.cases.queries import clock_label as _clock_label
+from docket.documents.models import RenderedDocument
+from docket.documents.queries import documents_of_case
+from docket.evidence.models import EvidenceItem
+from docket.measures.models import Measure
 from docket.officers.models import Officer, Role
 from docket.web.models import SavedQueue
 
@@ -26,6 +38,58 @@ def action_label(action: str) -> str:
 @register.filter
 def clock_label(key: str) -> str:
     return _clock_label(key) if key else ""
+
+
+CENT = Decimal("0.01")
+
+
+def format_money(value: Any) -> str:
+    """An amount of yuan as people read it: thousands separated, always two decimals, with the currency as the
+    language writes it ("¥100,000.00"). Nothing (None or "") is "—"; what is not a number is shown as it is."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return str(value)
+    # Translators: an amount of money in yuan; %(amount)s has thousands separators and two decimals
+    # ("100,000.00"). Keep the sign or the unit the language uses, e.g. "¥%(amount)s" or "%(amount)s 元".
+    return _("¥%(amount)s") % {"amount": f"{amount:,.2f}"}
+
+
+@register.filter
+def money(value: Any) -> str:
+    return format_money(value)
+
+
+class Money(str):
+    """An amount in a list's cell: its plain figure ("100000.00") where it is written as data (CSV and XLSX
+    exports), the money it is (``format_money``) where a page shows it (templates render ``__html__``)."""
+
+    def __html__(self) -> str:
+        return escape(format_money(str(self)))
+
+
+@register.simple_tag(takes_context=True)
+def case_timeline(context: template.Context, case: Case) -> list[AuditEntry]:
+    """The case's timeline: its own entries and those of its evidence, measures and documents
+    (``cases.queries.case_timeline``), from the records the page has read through the jurisdiction (the page's
+    own ``evidence``, ``measures``, ``documents`` and ``timeline`` when it has them, else read here)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+
+    def given(name: str, model: type[Any], fallback: Any) -> Any:
+        rows = context.get(name)
+        return rows if isinstance(rows, QuerySet) and rows.model is model else fallback()
+
+    own = context.get("timeline")
+    return _case_timeline(
+        case,
+        evidence=given("evidence", EvidenceItem, lambda: EvidenceItem.objects.visible_to(user).filter(case=case)),
+        measures=given("measures", Measure, lambda: Measure.objects.visible_to(user).filter(case=case)),
+        renderings=given("documents", RenderedDocument, lambda: documents_of_case(user, case)),
+        own=own if isinstance(own, list) and all(isinstance(e, AuditEntry) for e in own) else None,
+    )
 
 
 @register.filter

@@ -36,7 +36,7 @@ def test_a_running_case_shows_its_clock_with_working_days_left(client, team, mon
     assert rows(html) == {"decision": "running"}
     (clock,) = response.context["clocks"]
     assert clock.days_left and clock.days_left > 0
-    assert f"<td>{clock.days_left}</td>" in html
+    assert f'<td class="days-left">{clock.days_left}</td>' in html
     assert clock.due.isoformat() in html
     # The next due date names its clock in words, not by its machine name.
     assert "Decision period" in html and "· decision<" not in html
@@ -69,13 +69,60 @@ def test_an_archived_case_shows_how_each_clock_ended(client, team):
     html = client.get(f"/cases/{case.ref}/").content.decode()
     assert rows(html) == {
         "decision": "met",
-        "statement": "met",
-        "hearing_request": "unused",
+        "statement": "waived",
+        "hearing_request": "waived",
         "service": "met",
         "fine_payment": "missed",
     }
     for words in ("Decision period", "Statement and defence", "Service of the decision", "Payment", "missed", "met"):
         assert words in html
+
+
+def test_a_waiver_shows_waived_on_its_day_not_expired(client, team, monkeypatch):
+    from docket.web import views
+
+    case = t.drive(team, to=State.NOTIFIED)
+    notice = case.records.get(step="prior_notice").content
+    day = dt.date.fromisoformat(notice["served_on"]) + dt.timedelta(days=1)
+    cs.statement_record(actor=team.a, case=case, content="", waives_hearing=True, recheck="", on=day, now=t.NOW)
+    monkeypatch.setattr(views, "_today", lambda office: day)
+    signed_in(client, team.a)
+    html = client.get(f"/cases/{case.ref}/").content.decode()
+    assert rows(html) == {"decision": "running", "statement": "waived", "hearing_request": "waived"}
+    row = html[html.index('data-clock="hearing_request"') :]
+    row = row[: row.index("</tr>")]
+    assert ">waived<" in row and "ended unused" not in row and f"<td>{day.isoformat()}</td>" in row
+
+
+def test_an_executing_case_shows_its_payment_deadline_as_the_next_due_date(client, team, monkeypatch):
+    from docket.web import views
+
+    case = t.drive(team, to="served")
+    fine = Measure.objects.get(case=case, type="fine")
+    monkeypatch.setattr(views, "_today", lambda office: fine.taken_on)
+    signed_in(client, team.a)
+    html = client.get(f"/cases/{case.ref}/").content.decode()
+    facts = html[html.index('class="facts"') : html.index("</dl>")]
+    assert f"{fine.due_on.isoformat()}</span> · Payment" in facts
+    assert rows(html)["fine_payment"] == "running"
+
+
+def test_an_overdue_clock_says_how_many_working_days_overdue(client, team, monkeypatch):
+    from docket.web import views
+
+    case = t.drive(team, to="served")
+    fine = Measure.objects.get(case=case, type="fine")
+    today = fine.due_on + dt.timedelta(days=14)
+    monkeypatch.setattr(views, "_today", lambda office: today)
+    signed_in(client, team.a)
+    response = client.get(f"/cases/{case.ref}/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    (payment,) = [c for c in response.context["clocks"] if c.key == "fine_payment"]
+    assert payment.status == "overdue" and payment.days_left is not None and payment.days_left < 0
+    assert payment.days_overdue == -payment.days_left
+    row = html[html.index('data-clock="fine_payment"') :]
+    row = row[: row.index("</tr>")]
+    assert f"{payment.days_overdue} working days overdue" in row and f">{payment.days_left}<" not in row
 
 
 def test_the_timeline_names_actions_in_words(client, team):

@@ -16,6 +16,7 @@ from docket.clues.services import clue_register
 from docket.clues.steps import STEPS as CLUE_STEPS
 from docket.core.dates import local_date
 from docket.officers.models import Role
+from docket.web.views import supervised_queue, supervising_queue
 from docket.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -122,8 +123,9 @@ def test_the_heads_approvals_come_from_the_steps_registry(client, team, office_w
 def test_every_number_of_the_heads_dashboard_is_its_list(client, team, office_work):
     signed_in(client, team.head)
     found = assert_every_number_is_its_list(client)
-    # Approvals (4), states (filed, investigating, notified), investigators (a, b), deadlines at risk: all followed.
-    assert len(found) == 4 + 3 + 2 + 1
+    # Approvals (4), states (filed, investigating, notified), investigators (a, b), deadlines at risk, cases
+    # supervised by a higher office: all followed.
+    assert len(found) == 4 + 3 + 2 + 1 + 1
     assert any(count > 1 for _url, count in found)
 
 
@@ -200,3 +202,95 @@ def test_a_sibling_offices_head_counts_none_of_ours(client, tree, team, office_w
     assert not context["by_state"] and not context["by_officer"]
     assert not context["oversight"]["rows"]
     assert all(p["count"] == 0 for p in context["panels"])
+
+
+@pytest.fixture
+def supervised_below(tree, office_work):
+    """A case of the office below (Xihu) that the province supervised: the Hangzhou head's jurisdiction, not
+    the Hangzhou office's own."""
+    case = t.drive(t.Team(tree.xh), to=State.FILED)
+    cs.case_supervise(
+        actor=office_work.inspector,
+        case=case,
+        kind=Step.SUPERVISION,
+        instructions="挂牌督办",
+        on=case.filed_on,
+        now=t.NOW,
+    )
+    return case
+
+
+def _number(context, key):
+    number = context["oversight"]["number"]
+    assert number["key"] == key
+    return number
+
+
+def test_the_heads_supervised_cases_are_the_offices_own(client, team, office_work, supervised_below):
+    signed_in(client, team.head)
+    context = client.get("/").context
+    number = _number(context, "supervised")
+    # The received rows are the office's own cases; the number counts those cases, and its list holds them.
+    assert {r.case.ref for r in context["oversight"]["rows"]} == {office_work.investigating.ref}
+    assert number["count"] == 1
+    assert "below=false" in number["url"] and "supervised=true" in number["url"]
+    response = client.get(number["url"])
+    assert [c.ref for c in response.context["page"].object_list] == [office_work.investigating.ref]
+    # The same filter with the offices below holds the Xihu case too.
+    wider = client.get(number["url"].replace("below=false", "below=true")).context["page"].object_list
+    assert {c.ref for c in wider} == {office_work.investigating.ref, supervised_below.ref}
+    assert_every_number_is_its_list(client)
+
+
+def test_the_inspectors_supervised_and_overdue_numbers_are_their_lists(client, team, office_work, supervised_below):
+    late = office_work.filed
+    Case.objects.filter(pk=late.pk).update(due_on=_today(late) - dt.timedelta(days=3))
+    signed_in(client, office_work.inspector)
+    context = client.get("/").context
+    number = _number(context, "supervising")
+    assert number["count"] == 2
+    assert {r.case.ref for r in context["oversight"]["rows"]} == {office_work.investigating.ref, supervised_below.ref}
+    found = dict(assert_every_number_is_its_list(client))
+    assert found[number["url"]] == 2
+    overdue = context["panels"][0]
+    assert overdue["key"] == "overdue" and found[overdue["url"]] == overdue["count"] >= 1
+
+
+def test_the_oversight_filters(team, tree, office_work, supervised_below):
+    from docket.cases.filtersets import CaseFilterSet
+
+    cases = Case.objects.all()
+
+    def refs(**params):
+        return {c.ref for c in CaseFilterSet(params, queryset=cases).qs}
+
+    everything = set(cases.values_list("ref", flat=True))
+    supervised = {office_work.investigating.ref, supervised_below.ref}
+    assert refs(supervised="true") == supervised
+    assert refs(supervised="false") == everything - supervised
+    assert refs(supervised_by=tree.zj.code) == supervised
+    assert refs(supervised_by=tree.hz.code) == set()
+    assert refs(office=tree.hz.code) == everything
+    assert refs(office=tree.hz.code, below="false") == everything - {supervised_below.ref}
+    assert refs(office=tree.xh.code, below="false") == {supervised_below.ref}
+    assert refs(office=tree.hz.code, below="false", supervised="true") == {office_work.investigating.ref}
+    # The queues the dashboards link to are these filters.
+    assert supervised_queue(tree.hz).params["below"] == "false"
+    assert supervising_queue(tree.zj).params == {"supervised_by": tree.zj.code, "order": "due"}
+
+
+HEADERS = re.compile(r"<thead>(.*?)</thead>", re.S)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_no_two_column_headers_of_a_dashboard_table_read_the_same(client, team, office_work, language):
+    late = office_work.filed
+    Case.objects.filter(pk=late.pk).update(due_on=_today(late) - dt.timedelta(days=3))
+    for officer in (team.head, team.a, office_work.inspector):
+        signed_in(client, officer)
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        tables = HEADERS.findall(html)
+        assert tables, officer
+        for head in tables:
+            names = [unescape(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
+            assert len(names) == len(set(names)), (language, names)

@@ -260,11 +260,13 @@ def test_a_clue_becomes_an_archived_penalty_case_through_the_pages(server, tree,
             submit(j, a, "violation-set")
 
             def fill_draft(page: Page) -> None:
+                # The measure's type first: the page then shows a fine's own fields.
+                with page.expect_navigation():
+                    page.click("a[data-add-measure=fine]")
                 page.select_option("#id_outcome", "penalty")
                 page.fill("#id_facts", "经查，当事人未落实信息内容管理主体责任。")
                 page.fill("#id_legal_basis", "《中华人民共和国网络安全法》第六十八条第一款")
                 page.fill("#id_discretion", "一般情节")
-                page.select_option("#id_penalties-0-measure", "fine")
                 page.select_option("#id_penalties-0-subject", str(clue.subjects.get().pk))
                 page.fill("#id_penalties-0-amount", "100000.00")
 

@@ -24,6 +24,7 @@ from docket.measures.forms import RecordForm
 from docket.measures.models import FinePayment, Measure, MeasureTarget, TargetStatus
 from docket.subjects.models import Kind, Subject
 from docket.web import measure_views
+from docket.web.templatetags.workspace import money
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ def test_a_fine_shows_its_payments_and_balance(client, team):
     signed_in(client, team.a)
     html = client.get(f"/measures/{fine.pk}/").content.decode()
     balance = ms.fine_balance(Measure.objects.get(pk=fine.pk), _today(team))
-    assert "RCPT-1" in html and f">{balance.outstanding}<" in html and f">{balance.paid}<" in html
+    assert "RCPT-1" in html and f">{money(balance.outstanding)}<" in html and f">{money(balance.paid)}<" in html
     assert balance.paid == 40000 and balance.outstanding > 0
     assert f'href="/cases/{case.ref}/"' in html
     assert 'aria-disabled="true"' not in step_tag(html, "fine_payment_record")
@@ -212,6 +213,7 @@ def test_an_account_closure_order_counts_its_targets(client, team):
     assert dict((str(label), n) for label, n in response.context["target_counts"]) == {
         str(TargetStatus.DONE.label): 2,
         str(TargetStatus.REFUSED.label): 1,
+        str(TargetStatus.NOT_FOUND.label): 0,
     }
     # The platform channel's reconciliation of the order, beside each account's own status.
     assert re.search(r'data-count="ordered">5<', html) and re.search(r'data-count="outstanding">2<', html)

@@ -315,7 +315,7 @@ def test_a_decision_is_drafted_through_the_measures_form(client, team):
     case.refresh_from_db()
     signed_in(client, team.a)
     url = f"/cases/{case.ref}/steps/draft_propose/"
-    form = client.get(url).content.decode()
+    form = client.get(url + "?measure=fine").content.decode()
     assert 'name="penalties-TOTAL_FORMS"' in form and 'name="penalties-0-measure"' in form
     data = {
         "outcome": "penalty",
