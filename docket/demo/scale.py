@@ -32,7 +32,7 @@ from stdnum.cn import uscc
 from docket.audit.models import AuditEntry, AuditHead
 from docket.audit.models import Outcome as AuditOutcome
 from docket.audit.services import GENESIS, audit_record, entry_hash
-from docket.cases.due import DECISION_RUNS
+from docket.cases.due import DECISION_RUNS, PAYMENT
 from docket.cases.models import Assignment, Case, ClockSuspension, Outcome, State, SuspensionReason
 from docket.clues.models import Clue, ClueStatus, Source
 from docket.core.bulk import bulk_insert, lock_tables, reserve_ids
@@ -578,8 +578,9 @@ class _Builder:
         return plan
 
     def due(self, plan: dict[str, Any]) -> tuple[dt.date | None, str]:
-        """The next statutory date binding the authority, as ``cases.due.case_due`` stores it: the decision period
-        while it runs (none while suspended), service of a decision made in the party's absence, else none."""
+        """The next statutory date, as ``cases.due.case_due`` stores it: the decision period while it runs (none
+        while suspended), service of a decision made in the party's absence, the payment of an executing case's
+        fine (no payment is generated, so it stays open), else none."""
         state = plan["state"]
         if state in DECISION_RUNS:
             if plan["suspended"]:
@@ -587,6 +588,8 @@ class _Builder:
             return self.clock("decision", plan["filed"]), "decision"
         if state == State.DECIDED:
             return self.clock("service", plan["decided"]), "service"
+        if state == State.EXECUTING and "served" in plan and any(m == MeasureType.FINE for m, _a in plan["measures"]):
+            return self.clock("fine_payment", plan["served"]), PAYMENT
         return None, ""
 
     def case(

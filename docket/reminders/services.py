@@ -37,6 +37,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from docket.audit.services import audit_record, service
+from docket.cases.due import PAYMENT, RECTIFICATION
 from docket.cases.models import Assignment, Case
 from docket.clues.models import Clue, ClueStatus
 from docket.core.dates import local_date
@@ -48,6 +49,9 @@ from docket.offices.models import Office
 from docket.offices.scoping import CASE_READER_ROLES
 from docket.reminders.models import Kind, Reminder
 from docket.workdays.calendar import add_working_days
+
+# The case clocks of a measure's execution: each measure is told of on its own.
+EXECUTION_CLOCKS = (PAYMENT, RECTIFICATION)
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +145,10 @@ def deadlines(*, on: dt.date, until: dt.date, since: dt.date) -> Iterator[Due]:
     who = _Recipients()
     window = Q(due_on__isnull=False, due_on__gte=since, due_on__lte=until)
 
-    cases = list(Case.objects.filter(window).values_list("id", "office_id", "due_on"))
+    # A case due on a measure's execution deadline is told of through that measure (below), not twice.
+    cases = list(
+        Case.objects.filter(window).exclude(due_clock__in=EXECUTION_CLOCKS).values_list("id", "office_id", "due_on")
+    )
     investigators = _investigators(c[0] for c in cases)
     for case_id, office_id, due_on in cases:
         for officer_id in who.pick(office_id, investigators.get(case_id, [])):

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Count
 
 from docket.audit.queries import audit_chain_verify
-from docket.cases.due import DECISION_RUNS
+from docket.cases.due import DECISION_RUNS, execution_due
 from docket.cases.models import Assignment, Case, ClockSuspension, State
 from docket.clues.models import Clue, ClueStatus
 from docket.core.errors import GateRefused
@@ -62,6 +62,11 @@ def test_scale_builds_consistent_cases(db):
         else:
             assert (case.due_on, case.due_clock) == (add_calendar_days(case.filed_on, 90), "decision")
     assert not cases.filter(state__in=[State.CLOSED, State.ARCHIVED, State.DISMISSED], due_on__isnull=False).exists()
+    # An executing case is due when its fine is to be paid: what the case page and its refresh compute.
+    executing = cases.filter(state=State.EXECUTING)
+    assert executing.exists()
+    for case in executing[:100]:
+        assert (case.due_on, case.due_clock) == execution_due(case)
 
     # Measures of the decided penalty cases, each aimed at its website; fines carry their amount.
     fines = Measure.objects.filter(type=MeasureType.FINE)

@@ -132,6 +132,16 @@ def test_clues_and_unsettled_measures(team, django_capture_on_commit_callbacks):
     assert verified.pk not in told and paid_fine.pk not in told
 
 
+def test_a_case_due_on_its_fine_is_told_of_once_through_the_fine(team, django_capture_on_commit_callbacks):
+    fined = t.drive(team, to=State.SERVED)
+    fine = Measure.objects.get(case=fined, type="fine")
+    Measure.objects.filter(pk=fine.pk).update(due_on=SOON)
+    Case.objects.filter(pk=fined.pk).update(due_on=SOON, due_clock="fine_payment")
+    send(django_capture_on_commit_callbacks)
+    assert ("measure", fine.pk, SOON, Kind.DUE_SOON) in mine(team.a)
+    assert not Reminder.objects.filter(case=fined).exists()
+
+
 def test_e_mail_once_and_a_second_run_sends_nothing(team, django_capture_on_commit_callbacks):
     Officer.objects.filter(pk__in=[team.a.pk, team.b.pk]).update(email="x@example.org")
     Officer.objects.filter(pk=team.b.pk).update(email="b@example.org")
