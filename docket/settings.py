@@ -70,7 +70,8 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("DOCKET_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site for administrators only (docket/core/admin_site.py).
+    "docket.core.admin_site.DocketAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from docket.audit.services import audit_denial
+from docket.core.admin_site import may_administer
 from docket.core.answers import answer_for
 from docket.core.dates import local_date
 from docket.core.errors import DocketError
@@ -28,7 +29,7 @@ from docket.core.steps import Step as RegistryStep
 
 
 def actor_of(request: HttpRequest) -> Any:
-    """The signed-in officer (typed loosely: the admin only lets authenticated staff this far)."""
+    """The signed-in officer (typed loosely: the admin site lets only administrators this far)."""
     return request.user
 
 
@@ -193,7 +194,7 @@ class ImportRecordAdmin(admin.ModelAdmin[Any]):
     readonly_fields = [f.name for f in ImportRecord._meta.fields]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_officer(request) and actor_of(request).has_role("administrator")
+        return may_administer(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self.has_module_permission(request)

@@ -7,15 +7,16 @@ from django.db.models import Model
 from django.http import HttpRequest
 
 from docket.audit.services import audit_record
-from docket.core.admin import actor_of, is_officer
+from docket.core.admin import is_officer
+from docket.core.admin_site import may_administer
 
 
 def is_administrator(request: HttpRequest) -> bool:
-    return is_officer(request) and actor_of(request).has_role("administrator")
+    return may_administer(request.user)
 
 
 class ConfigAdmin(admin.ModelAdmin[Any]):
-    """Readable by every officer; added to and changed by administrators; every save audited.
+    """Added to and changed by administrators (the only officers the admin site lets in); every save audited.
 
     The admin wraps each save in a transaction, so the audit entry commits with the change or not at all.
     """

@@ -13,12 +13,14 @@ its own transaction. A measure contributes to the cells of every office above it
 cells, for "all campaigns" and each campaign it is tagged with. Counters add and subtract; a subject leaves a
 cell's bitmap only when no other measure of that cell still aims at it.
 
-Which cells an office keeps (``CELL_GRAINS``) was decided by measurement (bench/report.py): day, month and
-year cells for the national and provincial offices, so that any period is a few dozen cells (the days of the
-partial months at its ends, whole months, whole years); month and year cells for city and county offices, whose
-partial months hold few enough records to count in one query (day cells for the 3,000 of them would multiply the
-cells several times over). Without its month cells a county's year was counted from its records, and took twice
-as long as one PostgreSQL query doing the same.
+Which cells an office keeps (``CELL_GRAINS``) was decided by measurement (bench/report.py): day, month, quarter,
+half-year and year cells for the national and provincial offices, so that any period is a few dozen cells (the
+days of the partial months at its ends, then the fewest months, quarters, half-years and years that make up its
+whole months); the same without days for city and county offices, whose partial months hold few enough records
+to count in one query (day cells for the 3,000 of them would multiply the cells several times over). Without its
+month cells a county's year was counted from its records, and took twice as long as one PostgreSQL query doing
+the same; without quarters and half-years, the eleven month bitmaps of a national 2 January..31 December were
+most of the time of its first report in a process (reading and unioning them).
 """
 
 from __future__ import annotations
@@ -60,10 +62,10 @@ CELL_COLUMNS = (
 Key = tuple[int, str, dt.date, int, str, str]
 # The grains of cell each level of office keeps.
 CELL_GRAINS: dict[str, tuple[str, ...]] = {
-    Level.NATIONAL: (Grain.DAY, Grain.MONTH, Grain.YEAR),
-    Level.PROVINCE: (Grain.DAY, Grain.MONTH, Grain.YEAR),
-    Level.CITY: (Grain.MONTH, Grain.YEAR),
-    Level.COUNTY: (Grain.MONTH, Grain.YEAR),
+    Level.NATIONAL: (Grain.DAY, Grain.MONTH, Grain.QUARTER, Grain.HALF, Grain.YEAR),
+    Level.PROVINCE: (Grain.DAY, Grain.MONTH, Grain.QUARTER, Grain.HALF, Grain.YEAR),
+    Level.CITY: (Grain.MONTH, Grain.QUARTER, Grain.HALF, Grain.YEAR),
+    Level.COUNTY: (Grain.MONTH, Grain.QUARTER, Grain.HALF, Grain.YEAR),
 }
 # An office that keeps cells, with the grains it keeps.
 Scope = tuple[int, tuple[str, ...]]
@@ -71,21 +73,25 @@ Scope = tuple[int, tuple[str, ...]]
 Aimed = tuple[int, str]
 
 
+# The months a cell of each grain of months covers.
+MONTHS: dict[str, int] = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.HALF: 6, Grain.YEAR: 12}
+
+
 def period_start(grain: str, day: dt.date) -> dt.date:
-    if grain == Grain.YEAR:
-        return day.replace(month=1, day=1)
-    if grain == Grain.MONTH:
-        return day.replace(day=1)
-    return day
+    if grain == Grain.DAY:
+        return day
+    size = MONTHS[grain]
+    return day.replace(month=(day.month - 1) // size * size + 1, day=1)
 
 
 def period_end(grain: str, start: dt.date) -> dt.date:
     """The day after the period a cell starting on ``start`` covers."""
-    if grain == Grain.YEAR:
-        return start.replace(year=start.year + 1)
-    if grain == Grain.MONTH:
-        return next_month(start)
-    return start + dt.timedelta(days=1)
+    if grain == Grain.DAY:
+        return start + dt.timedelta(days=1)
+    end = start
+    for _ in range(MONTHS[grain]):
+        end = next_month(end)
+    return end
 
 
 def contributions(targets: Iterable[Aimed], addressee: Aimed | None) -> dict[str, set[int]]:
@@ -128,6 +134,8 @@ CREATE TEMP TABLE _cg AS
     FROM (
         SELECT sc.scope_id, sc.grain,
             CASE sc.grain WHEN 'D' THEN m.taken_on WHEN 'M' THEN CAST(date_trunc('month', m.taken_on) AS DATE)
+                WHEN 'Q' THEN CAST(date_trunc('quarter', m.taken_on) AS DATE)
+                WHEN 'H' THEN make_date(year(m.taken_on), CASE WHEN month(m.taken_on) > 6 THEN 7 ELSE 1 END, 1)
                 ELSE CAST(date_trunc('year', m.taken_on) AS DATE) END AS start,
             c.campaign, m.type, s.kind,
             count(*) FILTER (WHERE s.first) AS events,

@@ -73,33 +73,42 @@ def bitmaps(cells: dict[int, bytes]) -> dict[int, FrozenBitMap]:
     """The bitmaps of the cells ``{pk: digest}``: from the cache where held, the rest fetched in one query."""
     out: dict[int, FrozenBitMap] = {}
     missing: list[int] = []
+    # Cells of the same content (a kind's cell holding every subject of its type) are fetched once.
+    same: dict[bytes, list[int]] = {}
     for pk, digest in cells.items():
         held = CACHE.get(bytes(digest))
-        if held is None:
-            missing.append(pk)
-        else:
+        if held is not None:
             out[pk] = held
+        elif not digest:
+            missing.append(pk)
+        elif digest in same:
+            same[digest].append(pk)
+        else:
+            same[digest] = []
+            missing.append(pk)
     step = 5000 if connection.vendor == "postgresql" else 900
     for start in range(0, len(missing), step):
         for pk, data, digest in _rows(missing[start : start + step]):
             raw = bytes(data) if data else b""
             bitmap = FrozenBitMap.deserialize(raw) if raw else EMPTY
             out[pk] = bitmap
+            for twin in same.get(bytes(digest or b""), ()):
+                out[twin] = bitmap
             CACHE.put(bytes(digest or b""), bitmap, len(raw))
     return out
 
 
 def _rows(pks: Iterable[int]) -> list[tuple[Any, ...]]:
     """(pk, bitmap bytes, digest): on PostgreSQL in binary, a quarter of the time of the hex text form."""
-    query = Cell.objects.filter(pk__in=list(pks)).values_list("pk", "subjects", "digest")
     if connection.vendor != "postgresql":
-        return list(query)
+        return list(Cell.objects.filter(pk__in=list(pks)).values_list("pk", "subjects", "digest"))
     import psycopg
 
-    sql, params = query.query.sql_with_params()
+    # The ids as one array parameter: a thousand placeholders cost more to compile and parse than to answer.
+    table = connection.ops.quote_name(Cell._meta.db_table)
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
+        cursor.execute(f"SELECT id, subjects, digest FROM {table} WHERE id = ANY(%s)", [list(pks)], binary=True)  # noqa: S608
         return cursor.fetchall()
 
 

@@ -1,7 +1,7 @@
 """The whole report as a document: headline figures, charts, offices, and the records behind each figure.
 
 Two audiences: ``public`` (the default for files) shows figures, names and dates only; ``internal`` adds what
-only officers may see — the record ids, the subjects' identifiers, and links to the admin list behind each
+only officers may see — the record ids, the subjects' identifiers, and links to the workspace's list behind each
 figure (which filters through ``MeasureFilterSet``, the same rule the figure counts by, so the list's count
 is the figure).
 """
@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -74,7 +75,8 @@ def _listing(records: Any, *, internal: bool) -> list[dict[str, Any]]:
 
 
 def metric_link(metric: Metric, office: Office, period: Period, campaign_id: int = 0) -> str:
-    """The admin list of the records behind a figure (scoped to the reader's jurisdiction as always)."""
+    """The workspace's measure list of the records behind a figure (the same FilterSet's parameters; scoped to the
+    reader's jurisdiction as always)."""
     params = {
         "office": office.code,
         "taken_from": period.date_from.isoformat(),
@@ -85,7 +87,7 @@ def metric_link(metric: Metric, office: Office, period: Period, campaign_id: int
         params["kind"] = ",".join(metric.subject_kinds)
     if campaign_id:
         params["campaign"] = str(campaign_id)
-    return "/admin/measures/measure/?" + urlencode(params)
+    return reverse("web-measures") + "?" + urlencode(params)
 
 
 def _month(m: int) -> str:

@@ -52,12 +52,16 @@ class Metric(models.Model):
 class Grain(models.TextChoices):
     DAY = "D", _("day")
     MONTH = "M", _("month")
+    # Three and six months of a year, from January: a run of whole months is a few of them rather than a dozen
+    # month cells, and they are few, dense bitmaps to read and union.
+    QUARTER = "Q", _("quarter")
+    HALF = "H", _("half-year")
     YEAR = "Y", _("year")
 
 
 class Cell(models.Model):
-    """Measures of one day, month or year in one office's subtree, for one measure type and subject kind (and
-    campaign).
+    """Measures of one day, month, quarter, half-year or year in one office's subtree, for one measure type and
+    subject kind (and campaign).
 
     Maintained in the same transaction as every change to a measure, so figures read from cells are exact
     at every moment. Events and quantities add up; distinct subjects are a Roaring bitmap of subject ids,
@@ -65,7 +69,7 @@ class Cell(models.Model):
     """
 
     scope = models.ForeignKey("offices.Office", on_delete=models.CASCADE, related_name="+")
-    # The day, or the first day of the month or of the year the cell covers.
+    # The day, or the first day of the month, quarter, half-year or year the cell covers.
     period_start = models.DateField()
     grain = models.CharField(max_length=1, choices=Grain.choices)
     # 0: all measures; otherwise only those tagged with that campaign.

@@ -9,11 +9,14 @@ exact figures.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from pyroaring import BitMap, FrozenBitMap
 
@@ -21,13 +24,14 @@ from docket.core.dates import next_month
 from docket.core.errors import NotFound
 from docket.core.vocabulary import MeasureType
 from docket.measures.filtersets import aimed_at_kinds
-from docket.measures.models import Measure
+from docket.measures.models import Measure, MeasureTarget
 from docket.officers.actors import Actor
 from docket.officers.permissions import require_role, require_within
 from docket.offices.models import Office
-from docket.reports.aggregates import ANY, CELL_GRAINS, contributions
+from docket.reports.aggregates import ANY, CELL_GRAINS, Aimed, contributions
 from docket.reports.bitmaps import bitmaps, union
 from docket.reports.models import Cell, Counting, Grain, Metric, MetricSet
+from docket.subjects.models import Subject
 
 
 @dataclass
@@ -51,6 +55,9 @@ class Figures:
     # The digest of each cell's bitmap (``reports.bitmaps`` keeps the bitmaps already read by it).
     cell_digest: dict[int, bytes] = field(default_factory=dict)
     _bitmaps: dict[int, BitMap | FrozenBitMap] = field(default_factory=dict)
+    # Distinct subjects already counted, by the content of what was unioned: a kind's cells are often the same
+    # bitmaps as the type's (every subject of the type is of that kind), and the union need not be made twice.
+    _counted: dict[tuple[frozenset[Any], frozenset[tuple[str, str]]], int] = field(default_factory=dict)
     # For event and quantity metrics over several kinds, a measure aimed at two of them counts once.
     multi_kind: dict[tuple[frozenset[str], frozenset[str]], tuple[int, int]] = field(default_factory=dict)
 
@@ -70,9 +77,13 @@ class Figures:
     def subject_count(self, keys: list[tuple[str, str]]) -> int:
         tallies = [self.tallies[k] for k in keys if k in self.tallies]
         cells = [c for t in tallies for c in t.cells]
-        if len(cells) == 1 and not any(t.raw for t in tallies):
+        raw = frozenset(k for k in keys if k in self.tallies and self.tallies[k].raw)
+        if len(cells) == 1 and not raw:
             return self.cell_distinct[cells[0]]
-        return len(self.subject_ids(keys))
+        content = (frozenset(self.cell_digest.get(c) or c for c in cells), raw)
+        if content not in self._counted:
+            self._counted[content] = len(self.subject_ids(keys))
+        return self._counted[content]
 
     def events(self) -> int:
         """Measures taken in the period (each once)."""
@@ -140,70 +151,182 @@ def counted_measures(
 
 @dataclass(frozen=True)
 class Parts:
-    """A period cut into what the cells answer (years, months, day ranges) and what is counted raw."""
+    """A period cut into what the cells answer (years, half-years, quarters, months, day ranges) and what is
+    counted raw."""
 
     years: list[dt.date]
     months: list[dt.date]
     days: list[tuple[dt.date, dt.date]]
     raw: list[tuple[dt.date, dt.date]]
+    quarters: list[dt.date] = field(default_factory=list)
+    halves: list[dt.date] = field(default_factory=list)
 
 
 def parts(date_from: dt.date, date_to: dt.date, kept: tuple[str, ...]) -> Parts:
     years: list[dt.date] = []
-    months: list[dt.date] = []
+    blocks: dict[str, list[dt.date]] = {Grain.HALF: [], Grain.QUARTER: [], Grain.MONTH: []}
     partial: list[tuple[dt.date, dt.date]] = []
+
+    def whole(start: dt.date, months: int) -> bool:
+        end = start
+        for _ in range(months):
+            end = next_month(end)
+        return start >= date_from and end - dt.timedelta(days=1) <= date_to
+
     month = date_from.replace(day=1)
     while month <= date_to:
-        whole_year = month.month == 1 and month >= date_from and dt.date(month.year, 12, 31) <= date_to
-        if whole_year and Grain.YEAR in kept:
+        if month.month == 1 and whole(month, 12) and Grain.YEAR in kept:
             years.append(month)
             month = month.replace(year=month.year + 1)
             continue
-        nxt = next_month(month)
-        last = nxt - dt.timedelta(days=1)
-        lo, hi = max(month, date_from), min(last, date_to)
-        if lo == month and hi == last and Grain.MONTH in kept:
-            months.append(month)
+        # The largest block of whole months starting here that is kept (blocks start in January, April...).
+        for grain, size in ((Grain.HALF, 6), (Grain.QUARTER, 3), (Grain.MONTH, 1)):
+            if (month.month - 1) % size == 0 and grain in kept and whole(month, size):
+                blocks[grain].append(month)
+                for _ in range(size):
+                    month = next_month(month)
+                break
         else:
-            partial.append((lo, hi))
-        month = nxt
+            nxt = next_month(month)
+            partial.append((max(month, date_from), min(nxt - dt.timedelta(days=1), date_to)))
+            month = nxt
     partial = _merged(partial)
-    if Grain.DAY in kept:
-        return Parts(years, months, partial, [])
-    return Parts(years, months, [], partial)
+    days, raw = (partial, []) if Grain.DAY in kept else ([], partial)
+    return Parts(years, blocks[Grain.MONTH], days, raw, quarters=blocks[Grain.QUARTER], halves=blocks[Grain.HALF])
 
 
 def figures(*, office: Office, date_from: dt.date, date_to: dt.date, campaign_id: int = 0) -> Figures:
     """Every measure type's events, distinct subjects and quantity, per subject kind."""
+    return _read(office, date_from, date_to, campaign_id)[0]
+
+
+def _read(
+    office: Office, date_from: dt.date, date_to: dt.date, campaign_id: int, metrics_on: dt.date | None = None
+) -> tuple[Figures, list[Metric]]:
+    """The figures of a period and, when ``metrics_on`` is given, the metrics of the set in force on that day:
+    the cells, the records of the partial months no cell covers and the metrics in one statement."""
     tallies: dict[tuple[str, str], Tally] = defaultdict(Tally)
     cell_distinct: dict[int, int] = {}
     cell_digest: dict[int, bytes] = {}
+    metrics: list[Metric] = []
+    measures: dict[int, tuple[str, int, Aimed | None, list[Aimed]]] = {}
     cut = parts(date_from, date_to, CELL_GRAINS.get(office.level, ()))
+    sql, params = _statement(office, cut, campaign_id, metrics_on)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for tag, i1, i2, i3, i4, s1, s2, s3, s4, digest in rows:
+        if tag == "c":
+            t = tallies[(s1, s2)]
+            t.events += i2
+            t.quantity += i3
+            t.cells.append(i1)
+            cell_distinct[i1] = i4
+            cell_digest[i1] = bytes(digest) if digest else b""
+        elif tag == "r":
+            # One row per target (a measure aimed at nobody has one row, without a target).
+            got = measures.get(i1)
+            if got is None:
+                got = measures[i1] = (s1, i2 or 0, (i3, s2) if i3 else None, [])
+            if i4 is not None:
+                got[3].append((i4, s3))
+        else:
+            kinds = json.loads(s4) if s4 else []
+            metrics.append(
+                Metric(
+                    id=i1,
+                    metric_set_id=i2,
+                    order=i3,
+                    key=s1,
+                    counting=s2,
+                    measure_types=json.loads(s3),
+                    subject_kinds=kinds,
+                )
+            )
+    if measures:
+        _count_raw(tallies, measures.values())
+    metrics.sort(key=lambda m: (m.order, m.key))
+    figs = Figures(office, date_from, date_to, campaign_id, dict(tallies), cell_distinct, cell_digest)
+    return figs, metrics
+
+
+# The one statement of a report, written as SQL rather than through the ORM: compiling the querysets of its
+# three parts (their joins, the jurisdiction's path, the union) took longer than PostgreSQL takes to answer
+# them, and a county's report is one small statement. Every branch has the same ten columns:
+#   tag, four integers, four texts, one binary:
+#   "c" a cell:    id, events, quantity, distinct | type, kind, -, -                 | digest
+#   "r" a record:  measure id, quantity, addressee id, target id | type, addressee's kind, target's kind, -
+#   "m" a metric:  id, metric set id, order, - | key, counting, measure types, subject kinds (JSON)
+_CELL_BRANCH = (
+    "SELECT 'c', id, events, quantity, {distinct}, measure_type, subject_kind, NULL, NULL, digest "
+    "FROM {cell} WHERE scope_id = %s AND grain = %s AND {period} AND campaign_id = %s"
+)
+_RAW_BRANCH = (
+    "SELECT 'r', m.id, m.quantity, m.addressee_id, t.subject_id, m.type, a.kind, s.kind, NULL, NULL "
+    "FROM {measure} m {office_join}"
+    "LEFT JOIN {subject} a ON a.id = m.addressee_id "
+    "LEFT JOIN {target} t ON t.measure_id = m.id "
+    "LEFT JOIN {subject} s ON s.id = t.subject_id "
+    "WHERE m.taken_on IN ({{days}}) AND {jurisdiction}{tagged}"
+)
+_METRIC_BRANCH = (
+    "SELECT 'm', id, metric_set_id, {order}, NULL, {key}, counting, CAST(measure_types AS TEXT), "
+    "CAST(subject_kinds AS TEXT), NULL FROM {metric} WHERE metric_set_id = "
+    "(SELECT id FROM {metric_set} WHERE valid_from <= %s ORDER BY valid_from DESC, id DESC LIMIT 1)"
+)
+
+
+def _statement(office: Office, cut: Parts, campaign_id: int, metrics_on: dt.date | None) -> tuple[str, list[Any]]:
+    q = connection.ops.quote_name
+    branches: list[str] = []
+    params: list[Any] = []
+    cell = {"cell": q(Cell._meta.db_table), "distinct": q("distinct")}
     # One index range scan of ``cell_identity`` per grain (an OR of them made PostgreSQL scan the office's cells).
-    cells = Cell.objects.filter(scope=office, campaign_id=campaign_id)
-    pieces = []
-    if cut.years:
-        pieces.append(cells.filter(grain=Grain.YEAR, period_start__in=cut.years))
-    if cut.months:
-        pieces.append(cells.filter(grain=Grain.MONTH, period_start__in=cut.months))
-    pieces += [cells.filter(grain=Grain.DAY, period_start__range=(lo, hi)) for lo, hi in cut.days]
-    columns = ("pk", "measure_type", "subject_kind", "events", "quantity", "distinct", "digest")
-    if pieces:
-        first, *rest = [p.values_list(*columns).order_by() for p in pieces]
-        for pk, mtype, kind, events, quantity, distinct, digest in first.union(*rest, all=True) if rest else first:
-            t = tallies[(mtype, kind)]
-            t.events += events
-            t.quantity += quantity
-            t.cells.append(pk)
-            cell_distinct[pk] = distinct
-            cell_digest[pk] = bytes(digest) if digest else b""
-    if cut.raw:
-        # The partial months at both ends in one query (each range an index range scan of the office's measures).
-        days = Q()
-        for lo, hi in cut.raw:
-            days |= Q(taken_on__range=(lo, hi))
-        _add_raw(tallies, _measures(office, cut.raw[0][0], cut.raw[-1][1], campaign_id).filter(days))
-    return Figures(office, date_from, date_to, campaign_id, dict(tallies), cell_distinct, cell_digest)
+    grains = (Grain.YEAR, cut.years), (Grain.HALF, cut.halves), (Grain.QUARTER, cut.quarters), (Grain.MONTH, cut.months)
+    for grain, starts in grains:
+        if starts:
+            marks = ", ".join(["%s"] * len(starts))
+            branches.append(_CELL_BRANCH.format(period=f"period_start IN ({marks})", **cell))
+            params += [office.pk, grain, *starts, campaign_id]
+    for lo, hi in cut.days:
+        branches.append(_CELL_BRANCH.format(period="period_start BETWEEN %s AND %s", **cell))
+        params += [office.pk, Grain.DAY, lo, hi, campaign_id]
+    # The records of the partial months no cell covers. The jurisdiction is ``Measure.objects.within``'s: the
+    # office's subtree by its path (the root: every measure of an office).
+    root = office.parent_id is None
+    through = Measure.campaigns.through._meta.db_table
+    raw = _RAW_BRANCH.format(
+        measure=q(Measure._meta.db_table),
+        office_join="" if root else f"JOIN {q(Office._meta.db_table)} o ON o.id = m.office_id ",
+        subject=q(Subject._meta.db_table),
+        target=q(MeasureTarget._meta.db_table),
+        jurisdiction="m.office_id IS NOT NULL" if root else "o.path LIKE %s ESCAPE '\\'",
+        tagged=(
+            f" AND EXISTS (SELECT 1 FROM {q(through)} c WHERE c.measure_id = m.id AND c.campaign_id = %s)"  # noqa: S608
+            if campaign_id
+            else ""
+        ),
+    )
+    # The days themselves rather than ranges: one branch (planning a second join of five tables cost more than
+    # running it), one index scan of exactly those days per office (at most two partial months of days).
+    days = [lo + dt.timedelta(days=i) for lo, hi in cut.raw for i in range((hi - lo).days + 1)]
+    if days:
+        branches.append(raw.format(days=", ".join(["%s"] * len(days))))
+        params += days
+        if not root:
+            params.append(connection.ops.prep_for_like_query(office.path) + "%")
+        if campaign_id:
+            params.append(campaign_id)
+    if metrics_on is not None:
+        branches.append(
+            _METRIC_BRANCH.format(
+                order=q("order"), key=q("key"), metric=q(Metric._meta.db_table), metric_set=q(MetricSet._meta.db_table)
+            )
+        )
+        params.append(metrics_on)
+    if not branches:  # a period without a day (``date_to`` before ``date_from``)
+        return "SELECT 'x', 0, 0, 0, 0, '', '', '', '', NULL WHERE 1 = 0", []
+    return " UNION ALL ".join(branches), params
 
 
 def _merged(ranges: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
@@ -218,49 +341,49 @@ def _merged(ranges: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.dat
 
 
 def _add_raw(tallies: dict[tuple[str, str], Tally], measures: Any) -> None:
-    """Count measures no cell covers, by the one rule, in one query (targets joined)."""
+    """Count measures no cell covers (a queryset of them), by the one rule, in one query (targets joined)."""
     rows = measures.values_list(
         "id", "type", "quantity", "addressee_id", "addressee__kind", "targets__subject_id", "targets__subject__kind"
     ).order_by("id")
-    subjects: dict[tuple[str, str], set[int]] = defaultdict(set)
+    grouped: dict[int, tuple[str, int, Aimed | None, list[Aimed]]] = {}
+    for mid, mtype, quantity, addressee, addressee_kind, sid, kind in rows:
+        got = grouped.get(mid)
+        if got is None:
+            got = grouped[mid] = (mtype, quantity or 0, (addressee, addressee_kind) if addressee else None, [])
+        if sid is not None:
+            got[3].append((sid, kind))
+    _count_raw(tallies, grouped.values())
 
-    def count(row: tuple[Any, ...], aimed: list[tuple[int, str]]) -> None:
-        _mid, mtype, quantity, addressee, addressee_kind = row
-        for kind, sids in contributions(aimed, (addressee, addressee_kind) if addressee else None).items():
+
+def _count_raw(
+    tallies: dict[tuple[str, str], Tally], measures: Iterable[tuple[str, int, Aimed | None, list[Aimed]]]
+) -> None:
+    """Add measures (type, quantity, addressee, targets) by the one rule, ``contributions``."""
+    subjects: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for mtype, quantity, addressee, aimed in measures:
+        for kind, sids in contributions(aimed, addressee).items():
             t = tallies[(mtype, kind)]
             t.events += 1
-            t.quantity += quantity or 0
+            t.quantity += quantity
             subjects[(mtype, kind)] |= sids
-
-    current: tuple[Any, ...] | None = None
-    aimed: list[tuple[int, str]] = []
-    for mid, mtype, quantity, addressee, addressee_kind, sid, kind in rows:
-        if current is None or current[0] != mid:
-            if current is not None:
-                count(current, aimed)
-            current, aimed = (mid, mtype, quantity, addressee, addressee_kind), []
-        if sid is not None:
-            aimed.append((sid, kind))
-    if current is not None:
-        count(current, aimed)
     for key, sids in subjects.items():
         if sids:
             tallies[key].raw |= BitMap(sids)
 
 
 def metric_set_for(date_from: dt.date) -> MetricSet | None:
-    """The metric set in force for a period: the latest one in force on its first day."""
-    return MetricSet.objects.filter(valid_from__lte=date_from).order_by("-valid_from").first()
+    """The metric set in force for a period: the latest one in force on its first day (``_METRIC_BRANCH``)."""
+    return MetricSet.objects.filter(valid_from__lte=date_from).order_by("-valid_from", "-id").first()
 
 
 def report_data(*, office: Office, date_from: dt.date, date_to: dt.date, campaign_id: int = 0) -> dict[str, Any]:
     """The JSON report: the metric set in force and every measure type's counts."""
-    figs = figures(office=office, date_from=date_from, date_to=date_to, campaign_id=campaign_id)
-    return data_of(figs, metric_set_for(date_from))
+    figs, metrics = _read(office, date_from, date_to, campaign_id, metrics_on=date_from)
+    return data_of(figs, metrics)
 
 
-def data_of(figs: Figures, metric_set: MetricSet | None) -> dict[str, Any]:
-    wanted = list(metric_set.metrics.all()) if metric_set else []
+def data_of(figs: Figures, wanted: list[Metric]) -> dict[str, Any]:
+    """The JSON report of ``figs`` with the figures of the metrics ``wanted`` (their set's, in order)."""
     # Every bitmap a union will need, in one query.
     keys = [(t, ANY) for t in MeasureType.values]
     for m in wanted:

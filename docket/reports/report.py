@@ -94,7 +94,7 @@ class Report:
     @cached_property
     def data(self) -> dict[str, Any]:
         """The JSON report."""
-        return data_of(self.figures, self.metric_set)
+        return data_of(self.figures, self.metrics)
 
     @cached_property
     def values(self) -> dict[str, int]:

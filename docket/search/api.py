@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from docket.api.views import ApiMixin, problems
 from docket.core.errors import FieldError, InvalidInput
-from docket.search.queries import DEFAULT_LIMIT, MAX_LIMIT, search
+from docket.search.queries import DEFAULT_LIMIT, MAX_LIMIT, TOO_SHORT, search
 
 
 class CaseHitSerializer(serializers.Serializer[Any]):
@@ -65,7 +65,9 @@ class Search(ApiMixin):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, required=True, description="a substring, Chinese or English"),
+            OpenApiParameter(
+                "q", str, required=True, description="a substring, Chinese or English, of two characters or more"
+            ),
             OpenApiParameter("limit", int, required=False, description=f"rows per group (1-{MAX_LIMIT})"),
         ],
         responses={200: SearchResultSerializer, **problems(422)},
@@ -80,5 +82,7 @@ class Search(ApiMixin):
         found = search(request.user, q, limit=int(limit_text))
         if not found.q:
             raise InvalidInput(FieldError("q", _("What to search for.")))
+        if found.too_short:
+            raise InvalidInput(FieldError("q", str(TOO_SHORT)))
         body = {"q": found.q, **{g.kind: {"rows": g.rows, "more": g.more} for g in found.groups}}
         return Response(SearchResultSerializer(body).data)

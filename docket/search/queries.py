@@ -2,9 +2,14 @@
 and identifiers, in Chinese or English, always within the reader's jurisdiction.
 
 Every group starts from the scoping path (``visible_to``), so a record outside the jurisdiction is never found.
-A term with a run of three or more letters or digits is answered from the substring indexes
-(``docket.search.indexes``: trigram GIN on PostgreSQL, FTS5 trigram on SQLite); a shorter one (a two-character
-Chinese name, "ab") has no trigram to look up and is matched by a plain ``icontains`` over the same scoped rows.
+A term with a run of three or more letters or digits is answered from the trigram indexes
+(``docket.search.indexes``: GIN ``pg_trgm`` on PostgreSQL, FTS5 trigram on SQLite); a shorter one (a
+two-character Chinese name, "ab") from the bigram indexes on PostgreSQL, and by a plain ``icontains`` over the
+same scoped rows on SQLite. Whatever answers, the condition is the substring one (``icontains``), so every path
+finds the same rows.
+
+A single character is refused (``Results.too_short``): it is in most names or in none, so its answer is either
+everything the reader may see or a scan of all of it, and nobody finds a case, a clue or a subject by one.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.lookups import DataContains
 from django.db import connection
-from django.db.models import Q
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Upper
+from django.utils.translation import gettext_lazy
 
 from docket.cases.models import Case
 from docket.clues.models import Clue
-from docket.search.indexes import CASES, CLUES, SUBJECTS, Indexed
+from docket.search.indexes import BIGRAMS, CASES, CLUES, SUBJECTS, Indexed
 from docket.subjects.models import Subject, identifier_search
 
 # Longer input is cut: nobody types a whole document into a search box, and a long LIKE costs for nothing.
@@ -29,6 +38,11 @@ DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 # The shortest run of letters or digits a trigram index can look up.
 TRIGRAM = 3
+# The shortest term searched for: the bigram indexes look up two characters.
+SHORTEST = 2
+
+
+TOO_SHORT = gettext_lazy("Type at least two characters: a single one is in almost every name or in none.")
 
 GROUPS = ("cases", "clues", "subjects")
 
@@ -47,6 +61,8 @@ class Results:
     # Answered from the substring indexes (else by a plain scan of the reader's scoped rows).
     indexed: bool
     groups: tuple[Group, ...]
+    # The term was a single character: nothing was searched.
+    too_short: bool = False
 
     def __getitem__(self, kind: str) -> Group:
         return next(g for g in self.groups if g.kind == kind)
@@ -58,8 +74,28 @@ def normalise(q: str) -> str:
     return unicodedata.normalize("NFKC", q).strip()[:MAX_QUERY]
 
 
-def indexed(q: str) -> bool:
+def trigrams(q: str) -> bool:
+    """The trigram indexes can look ``q`` up (pg_trgm and FTS5 take trigrams from runs of letters and digits)."""
     return any(len(run) >= TRIGRAM for run in re.findall(r"\w+", q))
+
+
+def indexed(q: str) -> bool:
+    """``q`` is answered from an index on this database (a two-character term only on PostgreSQL)."""
+    return trigrams(q) or (len(q) >= SHORTEST and connection.vendor == "postgresql")
+
+
+class Bigrams(Func):
+    """``docket_bigrams(text)``, the function of the bigram indexes."""
+
+    function = BIGRAMS
+    output_field = ArrayField(TextField())
+
+
+def _bigrams_of(column: str, q: str) -> Q:
+    # A text holding the term holds each of its bigrams: what the index finds is a superset, the substring
+    # condition beside it (``_contains``) the answer. Both sides through UPPER, as icontains compares.
+    column_bigrams = Bigrams(Upper(Cast(F(column), TextField())))
+    return Q(DataContains(column_bigrams, Bigrams(Upper(Value(q, output_field=TextField())))))
 
 
 def _fts_phrase(q: str, column: str | None = None) -> str:
@@ -76,6 +112,13 @@ def _fts(source: Indexed, q: str, column: str | None = None) -> Q:
 
 def _contains(source: Indexed, q: str, *columns: str, use_index: bool) -> Q:
     """Rows where one of ``columns`` contains ``q``, ignoring case."""
+    if use_index and connection.vendor == "postgresql" and not trigrams(q):
+        found = Q()
+        for column in columns:
+            # The substring first: where the planner walks the rows in order instead of asking the index, a row
+            # that does not hold the term is passed over without computing its bigrams.
+            found |= Q(**{f"{column}__icontains": q}) & _bigrams_of(column, q)
+        return found
     if use_index and connection.vendor == "sqlite":
         # One FTS query over all the table's indexed columns when all are asked for.
         if set(columns) == set(source.columns):
@@ -92,12 +135,14 @@ def _contains(source: Indexed, q: str, *columns: str, use_index: bool) -> Q:
 
 
 def search(actor: Any, q: str, *, limit: int = DEFAULT_LIMIT) -> Results:
-    """Cases, clues and subjects the actor may see that contain ``q``, newest first, ``limit`` of each."""
+    """Cases, clues and subjects the actor may see that contain ``q``, newest first, ``limit`` of each; nothing
+    for a single character (``too_short``)."""
     q = normalise(q)
     limit = max(1, min(limit, MAX_LIMIT))
     use_index = indexed(q)
-    if not q:
-        return Results(q, use_index, tuple(Group(kind, [], more=False) for kind in GROUPS))
+    if len(q) < SHORTEST:
+        nothing = tuple(Group(kind, [], more=False) for kind in GROUPS)
+        return Results(q, use_index, nothing, too_short=bool(q))
     cases = (
         Case.objects.visible_to(actor)
         .filter(_contains(CASES, q, "ref", "title", use_index=use_index))

@@ -194,10 +194,10 @@ def test_cells_are_kept_where_counting_would_be_slow(world):
     _interview(world.hz, world.a, D(2024, 3, 6))
     grains = {(c.scope_id, c.grain) for c in Cell.objects.all()}
     tree = world.tree
-    assert {g for s, g in grains if s == tree.national.pk} == {"D", "M", "Y"}
-    assert {g for s, g in grains if s == tree.zj.pk} == {"D", "M", "Y"}
-    assert {g for s, g in grains if s == tree.hz.pk} == {"M", "Y"}  # a city: months and years
-    assert {g for s, g in grains if s == tree.xh.pk} == {"M", "Y"}  # a county likewise
+    assert {g for s, g in grains if s == tree.national.pk} == {"D", "M", "Q", "H", "Y"}
+    assert {g for s, g in grains if s == tree.zj.pk} == {"D", "M", "Q", "H", "Y"}
+    assert {g for s, g in grains if s == tree.hz.pk} == {"M", "Q", "H", "Y"}  # a city: no days
+    assert {g for s, g in grains if s == tree.xh.pk} == {"M", "Q", "H", "Y"}  # a county likewise
     march = (D(2024, 3, 1), D(2024, 3, 31))
     for office in (tree.national, tree.zj, tree.hz, tree.xh):
         for period in (YEAR, march, (D(2024, 2, 1), D(2024, 4, 30))):
