@@ -37,7 +37,7 @@ PER_PAGE = 50
 COUNT_CAP = 100_000
 
 
-class CappedPaginator(Paginator):
+class CappedPaginator(Paginator):  # type: ignore[type-arg]  # pages of any list's rows
     """A paginator whose count stops at COUNT_CAP + 1 rows (one bounded subquery), so no list costs more to count
     than that many index entries, however large the jurisdiction."""
 
@@ -48,7 +48,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # Without its order: a LIMIT under an ORDER BY makes PostgreSQL walk the whole table in that order.
-        return int(self.object_list.order_by()[: COUNT_CAP + 1].count())
+        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]  # the lists page querysets only
+        return int(rows.order_by()[: COUNT_CAP + 1].count())
 
     @cached_property
     def num_pages(self) -> int:

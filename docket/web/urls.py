@@ -22,6 +22,7 @@ urlpatterns = [
     *measure_views.urlpatterns,
     path("subjects/", views.subject_list, name="web-subjects"),
     path("subjects/<int:pk>/", views.subject_page, name="web-subject"),
+    path("subjects/<int:pk>/identifier/", views.subject_identifier, name="web-subject-identifier"),
     path("queues/save/", views.queue_save_page, name="web-queue-save"),
     path("queues/<int:pk>/delete/", views.queue_delete_page, name="web-queue-delete"),
     path("search/", search_views.search, name="web-search"),

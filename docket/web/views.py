@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from docket.audit.models import AuditEntry
@@ -55,6 +56,7 @@ from docket.offices.scoping import get_visible
 from docket.reports.document import report_html
 from docket.reports.queries import FIGURE_READERS, figures_office
 from docket.reports.report import Period
+from docket.subjects.identity import subject_identifier_reveal
 from docket.subjects.models import Subject
 from docket.web import lists
 from docket.web.models import SavedQueue
@@ -450,7 +452,7 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
         "evidence": EvidenceItem.objects.visible_to(user).filter(case=case).order_by("collected_on", "id"),
         "measures": Measure.objects.visible_to(user).filter(case=case).order_by("taken_on", "id"),
         "documents": documents_of_case(user, case),
-        "timeline": _timeline(case),
+        # The timeline (the case's entries and its records') is read by the template's tag in one query.
         "steps": case_steps.available_steps(case, user, on=today),
         "step_url": "web-case-step",
         "step_key": case.ref,
@@ -597,6 +599,22 @@ def subject_page(request: HttpRequest, pk: int) -> HttpResponse:
         "measures": measures[:PANEL_ROWS],
     }
     return render(request, "web/subject.html", context)
+
+
+@officer_required
+@require_POST
+@never_cache
+def subject_identifier(request: HttpRequest, pk: int) -> HttpResponse:
+    """A natural person's identity number in full: asked for by a POST (no prefetch or crawler opens one), shown
+    once on this answer (never cached), and every view audited by the service, which checks the role."""
+    subject = Subject.objects.visible_to(request.user).filter(pk=pk).first()
+    if subject is None:
+        raise Http404
+    try:
+        shown = subject_identifier_reveal(actor=request.user, subject=subject, now=timezone.now())  # type: ignore[arg-type]
+    except DocketError as exc:
+        return _refused(request, exc)
+    return render(request, "web/identifier.html", {"subject": subject, "shown": shown})
 
 
 # --- figures ---------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Sign-in with the second factor in a real headless Chromium: password, enrolment by QR code, the admin."""
+"""Sign-in with the second factor in a real headless Chromium: password, enrolment by QR code, the workspace."""
 
 import re
 
@@ -11,11 +11,11 @@ from docket.cases.tests.test_admin_browser import SHOTS, browser_page, server  #
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_head_signs_in_enrols_and_reaches_the_admin(server, browser_page, head):  # noqa: F811
+def test_head_signs_in_enrols_and_reaches_the_workspace(server, browser_page, head):  # noqa: F811
     page = browser_page
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    page.goto(f"{server}/admin/")
+    page.goto(f"{server}/cases/")
     assert page.url.startswith(f"{server}/login/")
     page.locator("#id_username").fill(head.username)
     page.locator("#id_password").fill(PASSWORD)
@@ -34,12 +34,12 @@ def test_head_signs_in_enrols_and_reaches_the_admin(server, browser_page, head):
     assert page.locator("ol.codes li").count() == 10
     page.screenshot(path=str(SHOTS / "accounts-recovery-codes.png"), full_page=True)
     page.get_by_role("link").last.click()
-    page.wait_for_url(f"{server}/admin/")
-    assert page.locator("#site-name").count() == 1
+    page.wait_for_url(f"{server}/cases/")
+    assert page.locator("table.list").count() == 1
 
-    # Sign out through the admin and in again: now the code is asked after the password.
+    # Signed out and in again: now the code is asked after the password.
     page.context.clear_cookies()
-    page.goto(f"{server}/login/?next=/admin/")
+    page.goto(f"{server}/login/?next=/cases/")
     page.locator("#id_username").fill(head.username)
     page.locator("#id_password").fill(PASSWORD)
     page.keyboard.press("Enter")
@@ -48,5 +48,5 @@ def test_head_signs_in_enrols_and_reaches_the_admin(server, browser_page, head):
     page.locator("#id_token").fill(code_of(device, later=1))
     page.screenshot(path=str(SHOTS / "accounts-verify.png"), full_page=True)
     page.keyboard.press("Enter")
-    page.wait_for_url(f"{server}/admin/")
-    assert page.locator("#site-name").count() == 1
+    page.wait_for_url(f"{server}/cases/")
+    assert page.locator("table.list").count() == 1

@@ -48,7 +48,7 @@ def test_sign_in_works_and_is_audited_once(client, case_officer):
     response = sign_in(client, case_officer.username)
     assert response.status_code == 302 and response["Location"] == "/"
     assert _signed_in(client)
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/").status_code == 200
     assert AuditEntry.objects.filter(action="officer.login", actor_id=case_officer.pk).count() == 1
 
 

@@ -42,7 +42,7 @@ def test_required_roles_are_held_at_enrolment_until_enrolled(client, tree, role)
     officer = with_password(t.officer(tree.hz, role))
     response = sign_in(client, officer.username)
     assert response.status_code == 302 and response["Location"].startswith("/account/two-factor/")
-    for path in ("/admin/", "/admin/cases/case/", "/"):
+    for path in ("/admin/", "/admin/offices/office/", "/", "/cases/"):
         blocked = client.get(path)
         assert blocked.status_code == 302 and blocked["Location"].startswith("/account/two-factor/"), path
     device, codes = enrol(client)
@@ -50,7 +50,10 @@ def test_required_roles_are_held_at_enrolment_until_enrolled(client, tree, role)
     # Shown once, stored as digests only.
     stored = set(RecoveryCode.objects.values_list("digest", flat=True))
     assert len(stored) == 10 and not {c.replace("-", "") for c in codes} & stored
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/").status_code == 200
+    # Past the second factor, the admin is still the administrator's alone.
+    admin = client.get("/admin/")
+    assert admin.status_code == 200 if role == Role.ADMINISTRATOR else admin["Location"] == "/"
     assert AuditEntry.objects.filter(action="auth.totp_enabled", actor_id=officer.pk).count() == 1
 
 
@@ -62,7 +65,7 @@ def test_a_wrong_code_does_not_enrol(client, head):
     page = client.post("/account/two-factor/", {"action": "confirm", "token": wrong})
     assert page.status_code == 200 and "The code is not valid" in page.content.decode()
     assert not TOTPDevice.objects.filter(confirmed=True).exists()
-    assert client.get("/admin/").status_code == 302
+    assert client.get("/")["Location"].startswith("/account/two-factor/")
 
 
 def test_enrolled_officer_passes_the_code_after_the_password(client, head):
@@ -71,16 +74,16 @@ def test_enrolled_officer_passes_the_code_after_the_password(client, head):
     client.post("/logout/")
     response = sign_in(client, head.username)
     assert response["Location"].startswith("/login/verify/")
-    assert client.get("/admin/")["Location"].startswith("/login/verify/")
+    assert client.get("/cases/")["Location"] == "/login/verify/?next=%2Fcases%2F"
     bad = client.post("/login/verify/", {"token": "000000" if code_of(device, later=1) != "000000" else "111111"})
-    assert bad.status_code == 200 and client.get("/admin/").status_code == 302
+    assert bad.status_code == 200 and client.get("/cases/")["Location"].startswith("/login/verify/")
     device.refresh_from_db()
     device.throttling_failure_count = 0
     device.throttling_failure_timestamp = None
     device.save()
-    ok = client.post("/login/verify/", {"token": code_of(device, later=1), "next": "/admin/"})
-    assert ok.status_code == 302 and ok["Location"] == "/admin/"
-    assert client.get("/admin/").status_code == 200
+    ok = client.post("/login/verify/", {"token": code_of(device, later=1), "next": "/cases/"})
+    assert ok.status_code == 302 and ok["Location"] == "/cases/"
+    assert client.get("/cases/").status_code == 200
 
 
 def test_a_recovery_code_works_once(client, head):
@@ -89,14 +92,14 @@ def test_a_recovery_code_works_once(client, head):
     client.post("/logout/")
     sign_in(client, head.username)
     assert client.post("/login/verify/", {"token": codes[3].lower()}).status_code == 302
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/").status_code == 200
     entry = AuditEntry.objects.filter(action="auth.second_factor", outcome=Outcome.OK).latest("seq")
     assert entry.detail == {"device": "recovery_code", "codes_left": 9}
     client.post("/logout/")
     sign_in(client, head.username)
     again = client.post("/login/verify/", {"token": codes[3]})
     assert again.status_code == 200 and "already been used" in again.content.decode()
-    assert client.get("/admin/").status_code == 302
+    assert client.get("/")["Location"].startswith("/login/verify/")
     assert client.post("/login/verify/", {"token": codes[4]}).status_code == 302
 
 
@@ -118,20 +121,20 @@ def test_new_recovery_codes_replace_the_old(client, head):
 
 def test_a_case_officer_may_enrol_but_need_not(client, case_officer):
     response = sign_in(client, case_officer.username)
-    assert response["Location"] == "/" and client.get("/admin/").status_code == 200
+    assert response["Location"] == "/" and client.get("/").status_code == 200
     _device, codes = enrol(client)
     assert len(codes) == 10
     client.post("/logout/")
     assert sign_in(client, case_officer.username)["Location"].startswith("/login/verify/")
-    assert client.get("/admin/").status_code == 302
+    assert client.get("/")["Location"].startswith("/login/verify/")
 
 
-def test_the_admin_requires_the_second_factor(client, head):
-    client.force_login(head)
+def test_the_admin_requires_the_second_factor(client, administrator):
+    client.force_login(administrator)
     assert client.get("/admin/")["Location"].startswith("/account/two-factor/")
-    TOTPDevice.objects.create(user=head, name="app", confirmed=True)
+    TOTPDevice.objects.create(user=administrator, name="app", confirmed=True)
     assert client.get("/admin/")["Location"].startswith("/login/verify/")
-    t.verified_login(client, head)
+    t.verified_login(client, administrator)
     assert client.get("/admin/").status_code == 200
     # The admin's own sign-in page is Docket's.
     client.logout()
@@ -143,4 +146,4 @@ def test_the_admin_requires_the_second_factor(client, head):
 def test_without_the_setting_no_one_is_required(client, head, settings):
     settings.DOCKET_REQUIRE_2FA = False
     sign_in(client, head.username)
-    assert client.get("/admin/").status_code == 200
+    assert client.get("/").status_code == 200

@@ -1,6 +1,9 @@
-"""The admin in a real headless Chromium: sign in, find a case, take a procedure step through its form."""
+"""A head in a real headless Chromium: the admin sends them to the workspace, where they take a procedure step.
+
+Also the browser fixtures (``server``, ``browser_page``) the other browser tests import."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -55,7 +58,7 @@ def browser_page(monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_head_starts_an_investigation_from_the_admin(server, browser_page, tree):
+def test_head_is_sent_from_the_admin_to_the_workspace_and_starts_an_investigation(server, browser_page, tree):
     team = t.Team(tree.hz)
     case = t.drive(team, to=State.FILED)
     from docket.cases import services as cs
@@ -66,7 +69,7 @@ def test_head_starts_an_investigation_from_the_admin(server, browser_page, tree)
     page = browser_page
     SHOTS.mkdir(parents=True, exist_ok=True)
 
-    # An office head signs in with a second factor (docket.accounts).
+    # An office head signs in with a second factor (docket.accounts), through the admin's sign-in page.
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -77,18 +80,18 @@ def test_head_starts_an_investigation_from_the_admin(server, browser_page, tree)
     page.click("button[type=submit].primary")
     page.fill("#id_token", f"{TOTP(device.bin_key).token():06d}")
     page.click("button[type=submit].primary")
-    page.wait_for_url(f"{server}/admin/")
+    # The admin is the administrators': the head lands on the workspace, told why.
+    page.wait_for_url(f"{server}/")
+    assert page.locator(".messages li").count() == 1
     page.goto(f"{server}/admin/cases/case/")
-    assert page.locator("#result_list").inner_text().count(case.ref) == 1
-    page.screenshot(path=str(SHOTS / "admin-case-list.png"), full_page=True)
+    page.wait_for_url(f"{server}/")
+    page.screenshot(path=str(SHOTS / "admin-refused.png"), full_page=True)
 
-    page.check(f"input[name=_selected_action][value='{case.pk}']")
-    page.select_option("select[name=action]", "investigation_start")
-    page.click("button[name=index]")
+    page.goto(f"{server}/cases/{case.ref}/")
+    page.locator("[data-step=investigation_start]").click()
+    page.wait_for_url(re.compile(r".*/steps/investigation_start/$"))
     page.fill("#id_on", case.filed_on.isoformat())
-    page.screenshot(path=str(SHOTS / "admin-step-form.png"), full_page=True)
-    page.click("input[type=submit][value='提交']")
-    page.wait_for_selector(".messagelist")
-    assert "已完成 1 项" in page.locator(".messagelist").inner_text()
-    page.screenshot(path=str(SHOTS / "admin-step-done.png"), full_page=True)
+    page.locator("button.primary").click()
+    page.wait_for_selector(".messages li.success")
+    page.screenshot(path=str(SHOTS / "workspace-step-done.png"), full_page=True)
     assert Case.objects.get(pk=case.pk).state == State.INVESTIGATING

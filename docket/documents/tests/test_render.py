@@ -301,14 +301,16 @@ def test_the_text_check_reads_through_the_fonts_and_can_fail(team, served):
     assert "\ufffd" in blank
 
 
-def test_the_admin_hands_the_pdf_out_checked_and_only_within_the_jurisdiction(client, tree, team, served):
+def test_the_workspace_hands_the_pdf_out_checked_and_only_within_the_jurisdiction(client, tree, team, served):
     row = document_render(actor=team.a, document=served.hearing, language=Language.ZH, now=NOW)
-    url = f"/admin/documents/rendereddocument/{row.pk}/download/"
+    url = f"/documents/{row.pk}/pdf/"
     t.verified_login(client, team.a)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert hashlib.sha256(response.content).hexdigest() == row.sha256
     assert "attachment" in response["Content-Disposition"]
+    # The admin's download is the administrators' only: the officer is sent to the workspace.
+    assert client.get(f"/admin/documents/rendereddocument/{row.pk}/download/")["Location"] == "/"
     t.verified_login(client, t.officer(tree.nb, Role.CASE_OFFICER))
     assert client.get(url).status_code == 404
     assert client.get(f"/admin/documents/rendereddocument/{row.pk}/change/").status_code in (302, 404)

@@ -1,4 +1,5 @@
-"""The evidence admin hands a file out only through evidence_read: in the jurisdiction, verified, audited."""
+"""A file of evidence is handed out only through evidence_read (the workspace's download; the admin is the
+administrators', not the investigators'): in the jurisdiction, verified, audited."""
 
 import os
 
@@ -34,13 +35,16 @@ def item(team):
 
 def _download(client, officer, item):
     client.force_login(officer)
-    return client.get(f"/admin/evidence/evidenceitem/{item.pk}/download/", HTTP_ACCEPT_LANGUAGE="en")
+    return client.get(f"/evidence/{item.pk}/download/", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_download_is_verified_typed_and_audited(client, team, item):
     client.force_login(team.b)
-    page = client.get(f"/admin/evidence/evidenceitem/{item.pk}/change/")
-    assert f"/admin/evidence/evidenceitem/{item.pk}/download/" in page.content.decode()
+    page = client.get(f"/cases/{item.case.ref}/")
+    assert f"/evidence/{item.pk}/download/" in page.content.decode()
+    # The admin's download is not the investigator's way: it sends them to the workspace, reading nothing.
+    assert client.get(f"/admin/evidence/evidenceitem/{item.pk}/download/")["Location"] == "/"
+    assert not AuditEntry.objects.filter(action="evidence.read").exists()
     response = _download(client, team.b, item)
     assert response.status_code == 200 and response.content == samples.png()
     assert response["Content-Type"] == "image/png"
@@ -64,6 +68,6 @@ def test_a_corrupt_file_is_not_handed_out(client, team, item):
     os.chmod(path, 0o640)
     path.write_bytes(b"forged")
     response = _download(client, team.a, item)
-    assert response.status_code == 302 and response.content == b""
+    assert response.status_code == 400 and b"forged" not in response.content
     read = AuditEntry.objects.filter(action="evidence.read").get()
     assert read.outcome == Outcome.FAILED

@@ -191,22 +191,31 @@ def _pk(world, path):
     }[path]
 
 
-def test_admin_lists_searches_and_pages_are_scoped(world, client):
-    case = world.case
+def test_the_admin_answers_no_office_head_with_a_jurisdictions_records(world, client):
+    """A jurisdiction's records are worked on in the workspace: the admin sends every head there, own or not."""
     for name, actors in {**world.outsiders, "own": world.insiders["own"], "parent": world.insiders["parent"]}.items():
-        actor = actors["office_head"]
+        t.verified_login(client, actors[Role.OFFICE_HEAD])
+        for path in ADMIN_MODELS:
+            assert client.get(f"/admin/{path}/")["Location"] == "/", (name, path)
+            assert client.get(f"/admin/{path}/{_pk(world, path)}/change/")["Location"] == "/", (name, path)
+        assert client.get("/admin/cases/case/", {"q": world.case.ref})["Location"] == "/", name
+        client.logout()
+
+
+def test_workspace_lists_searches_and_pages_are_scoped(world, client):
+    """An office head works in the workspace: its pages and lists show the case only within the jurisdiction."""
+    case = world.case
+    pages = [f"/cases/{case.ref}/", f"/clues/{case.clue_id}/", f"/measures/{world.fine.pk}/"]
+    for name, actors in {**world.outsiders, "own": world.insiders["own"], "parent": world.insiders["parent"]}.items():
+        actor = actors[Role.OFFICE_HEAD]
         t.verified_login(client, actor)
         visible = name in ("own", "parent")
-        for path in ADMIN_MODELS:
-            listing = client.get(f"/admin/{path}/")
-            assert listing.status_code == 200, path
-            pk = _pk(world, path)
-            detail = client.get(f"/admin/{path}/{pk}/change/")
-            if visible:
-                assert detail.status_code == 200, (name, path)
-            else:
-                # The admin answers a missing object with a redirect and a "doesn't exist" message.
-                assert detail.status_code == 302, (name, path)
-        search = client.get("/admin/cases/case/", {"q": case.ref})
-        assert (f"/admin/cases/case/{case.pk}/change/" in search.content.decode()) is visible, name
+        for path in pages:
+            assert client.get(path).status_code == (200 if visible else 404), (name, path)
+        for path in ("/cases/", "/measures/"):
+            assert client.get(path).status_code == 200, path
+        # The query is echoed in the search box: what counts is the link to the case.
+        link = f'href="/cases/{case.ref}/"'
+        assert (link in client.get("/cases/", {"q": case.ref}).content.decode()) is visible, name
+        assert (link in client.get("/search/", {"q": case.ref}).content.decode()) is visible, name
         client.logout()

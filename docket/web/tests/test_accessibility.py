@@ -38,8 +38,8 @@ from docket.core.dates import local_date
 from docket.evidence.services import clue_material_add
 from docket.measures.models import Measure
 from docket.measures.services import fine_payment_record, measure_record
-from docket.officers.models import Officer, Role
-from docket.subjects.models import Subject
+from docket.officers.models import Officer, OfficerRole, Role
+from docket.subjects.models import Kind, Subject
 
 PASSWORD = "Accessible-pass-42"
 SEVERE = {"serious", "critical"}
@@ -59,6 +59,7 @@ NOT_CHECKED: dict[str, str] = {
     "web-queue-save": "POST only: saves and redirects to the list (checked after saving, in _interactions)",
     "web-queue-delete": "POST only: deletes and redirects to the list",
     "web-cases-reassign": "",  # POST only: its result page is checked after a reassignment, in _interactions
+    "web-subject-identifier": "",  # POST only: its answer is checked after asking for a number, in _interactions
     "web-reminder-read": "POST only: marks a reminder read and redirects to the reminders",
 }
 
@@ -75,6 +76,7 @@ class Site:
     cases: dict[str, Case] = field(default_factory=dict)
     clue: Clue = field(init=False)
     subject: Subject = field(init=False)
+    person: Subject = field(init=False)
     fine: Measure = field(init=False)
     order: Measure = field(init=False)
     devices: dict[int, TOTPDevice] = field(default_factory=dict)
@@ -111,9 +113,13 @@ def build_site(tree: Any) -> Site:
     for officer in (team.head, team.reviewer):
         site.devices[officer.pk] = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
     site.subject = t.organisation(name="某网络科技有限公司")
+    # A natural person's number, shown in full to the case officer who holds the role for it (a form's answer).
+    site.person = Subject.objects.create(kind=Kind.RESPONSIBLE_PERSON, name="张三", identifier=t.valid_resident_id(5))
+    OfficerRole.objects.create(officer=site.roles["case officer"], role=Role.PERSONAL_DATA)
     t.website("example.cn", operator=site.subject)
     for state in (State.FILED, State.INVESTIGATING, State.PROPOSED, State.NOTIFIED, State.DECIDED):
         site.cases[state] = t.drive(team, to=state, party=site.subject)
+    site.cases[State.FILED].parties.add(site.person)
     archived = t.drive(team, to=State.EXECUTING, party=site.subject)
     site.fine = Measure.objects.get(case=archived, type="fine")
     paid = site.fine.taken_on + dt.timedelta(days=3)
@@ -315,7 +321,7 @@ def _token(device: TOTPDevice, later: int = 0) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
-def _interactions(page: Any, base: str, role: str, findings: Findings) -> None:
+def _interactions(page: Any, base: str, role: str, findings: Findings, site: Site) -> None:
     """Pages that only a form's answer shows: a saved queue on its list, a bulk reassignment's result, a new
     API token."""
     if role == "office head":
@@ -331,6 +337,10 @@ def _interactions(page: Any, base: str, role: str, findings: Findings) -> None:
         page.wait_for_url(re.compile(r".*/cases/reassign/$"))
         findings.check(page, "/cases/reassign/ (the result)")
     if role == "case officer":
+        page.goto(f"{base}/subjects/{site.person.pk}/")
+        page.locator("form.inline button[type=submit]").click()
+        page.wait_for_url(re.compile(r".*/identifier/$"))
+        findings.check(page, "/subjects/<id>/identifier/ (a number in full)")
         page.goto(f"{base}/tokens/")
         page.locator("form.step input[type=text]").first.fill("统计脚本")
         page.locator("form.step button.primary").click()
@@ -413,7 +423,7 @@ def test_no_serious_or_critical_violation_on_any_page(server, tree, monkeypatch)
                         wrong_status.append(f"{url} ({role}): {got}, expected {status or '403/422'}")
                     findings.check(page, f"{url} ({role})")
                     timings.append((time.perf_counter() - started, url))
-                _interactions(page, server, role, findings)
+                _interactions(page, server, role, findings, site)
                 page.context.close()
         finally:
             browser.close()
