@@ -76,3 +76,18 @@ def database_clock() -> tuple[list[float], list[int]]:
 
     connection.execute_wrappers.append(timed)
     return spent, queries
+
+
+def listening(proc: Any, port: int, timeout: float = 60) -> Any:
+    """``proc`` once it accepts connections on ``port`` (a server the bench started); killed if it never does."""
+    import socket
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise SystemExit("gunicorn did not start")

@@ -156,15 +156,9 @@ def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
         env=env,
         start_new_session=True,
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("gunicorn did not start")
+    from common import listening
+
+    return listening(proc, port)
 
 
 def send(port: int, plan: dict[str, Any], results: list[Any], idx: int, barrier: threading.Barrier) -> None:
