@@ -24,10 +24,8 @@ transaction.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 
 from docket.cases.models import Case, State
 from docket.core.errors import CalendarMissing
@@ -60,22 +58,14 @@ def execution_due(case: Case) -> tuple[dt.date | None, str]:
 
     One query, whatever the number of measures and payments.
     """
-    from docket.measures.models import FinePayment, Measure
+    from docket.measures.models import Measure
+    from docket.measures.queries import with_paid
     from docket.measures.types import SPECS
 
     paid_types = [t for t, spec in SPECS.items() if spec.amount]
     verified_types = [t for t, spec in SPECS.items() if spec.due_date and not spec.amount]
-    money = DecimalField(max_digits=14, decimal_places=2)
-    paid = (
-        FinePayment.objects.filter(measure=OuterRef("pk"))
-        .order_by()
-        .values("measure")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
     row = (
-        Measure.objects.filter(case_id=case.pk, due_on__isnull=False)
-        .annotate(paid=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money))
+        with_paid(Measure.objects.filter(case_id=case.pk, due_on__isnull=False))
         .filter(Q(type__in=paid_types, paid__lt=F("amount")) | Q(type__in=verified_types, verification=""))
         .order_by("due_on", "id")
         .values_list("due_on", "type")

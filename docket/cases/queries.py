@@ -336,15 +336,13 @@ def case_timeline(
     evidence: Iterable[Any],
     measures: Iterable[Any],
     renderings: Iterable[Any],
-    own: list[AuditEntry] | None = None,
 ) -> list[AuditEntry]:
     """Everything that happened on ``case``, newest first (at most ``TIMELINE_ROWS``): the case's own audit entries
     and those of its evidence (uploads), its measures (imposed, paid, confirmed, verified) and its documents' PDFs
     (rendered).
 
     ``evidence``, ``measures`` and ``renderings`` are the case's records as the page read them through the
-    jurisdiction: only the entries of records the reader may see are read. ``own`` is the case's own trail when the
-    page already has it; only the other records' entries are read then. Opening a file is audited on the file but
+    jurisdiction: only the entries of records the reader may see are read. Opening a file is audited on the file but
     is not something that happened to the case: it is left out. One query whatever the number of records; each
     entry of a record carries ``about``, the record's name ("" on the case's own entries).
     """
@@ -354,24 +352,17 @@ def case_timeline(
         RENDERING_TYPE: {str(o.pk): o for o in renderings},
     }
     wanted = [Q(object_type=kind, object_id__in=sorted(rows)) for kind, rows in related.items() if rows]
-    if own is None:
-        wanted.append(Q(object_type=case._meta.label_lower, object_id=str(case.pk)))
-    entries = {e.seq: e for e in own or []}
-    for entry in entries.values():
-        if not hasattr(entry, "about"):
-            entry.about = ""  # type: ignore[attr-defined]
-    if wanted:
-        fetched = (
-            AuditEntry.objects.filter(reduce(operator.or_, wanted))
-            .exclude(action__in=READS)
-            .only("seq", "at", "actor_name", "action", "outcome", "object_type", "object_id")
-            .order_by("-seq")[:TIMELINE_ROWS]
-        )
-        for entry in fetched:
-            obj = related.get(entry.object_type, {}).get(entry.object_id)
-            entry.about = _about(entry.object_type, obj) if obj is not None else ""  # type: ignore[attr-defined]
-            entries.setdefault(entry.seq, entry)
-    return sorted(entries.values(), key=lambda e: e.seq, reverse=True)[:TIMELINE_ROWS]
+    wanted.append(Q(object_type=case._meta.label_lower, object_id=str(case.pk)))
+    entries = list(
+        AuditEntry.objects.filter(reduce(operator.or_, wanted))
+        .exclude(action__in=READS)
+        .only("seq", "at", "actor_name", "action", "outcome", "object_type", "object_id")
+        .order_by("-seq")[:TIMELINE_ROWS]
+    )
+    for entry in entries:
+        obj = related.get(entry.object_type, {}).get(entry.object_id)
+        entry.about = _about(entry.object_type, obj) if obj is not None else ""  # type: ignore[attr-defined]
+    return entries
 
 
 # --- the dashboards' queues -------------------------------------------------------------------------------------
@@ -449,6 +440,19 @@ def overdue_queue(*, today: dt.date) -> Queue:
     """Open cases of the reader's jurisdiction whose next statutory date has passed."""
     params = {"state": _joined(OPEN_STATES), "due_before": (today - dt.timedelta(days=1)).isoformat(), "order": "due"}
     return Queue("overdue", _("Overdue cases in my jurisdiction"), "cases", params)
+
+
+def supervised_queue(office: Office) -> Queue:
+    """The cases of ``office`` itself (not of the offices below it: theirs are their heads') that a higher office
+    supervised or instructed on — the cases of the head's "received" oversight rows."""
+    params = {"office": office.code, "below": "false", "supervised": "true", "order": "due"}
+    return Queue("supervised", _("Cases of my office supervised or instructed by a higher office"), "cases", params)
+
+
+def supervising_queue(office: Office) -> Queue:
+    """The cases ``office`` supervised or instructed on — the cases of the inspector's "given" oversight rows."""
+    params = {"supervised_by": office.code, "order": "due"}
+    return Queue("supervising", _("Cases supervised or instructed by my office"), "cases", params)
 
 
 def review_queue() -> Queue:

@@ -25,14 +25,12 @@ import smtplib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -42,7 +40,8 @@ from docket.cases.models import Assignment, Case
 from docket.clues.models import Clue, ClueStatus
 from docket.core.dates import local_date
 from docket.core.errors import CalendarMissing, NotFound
-from docket.measures.models import FinePayment, Measure
+from docket.measures.models import Measure
+from docket.measures.queries import with_paid
 from docket.officers.actors import SYSTEM, Actor
 from docket.officers.models import Officer, OfficerRole, Role
 from docket.offices.models import Office
@@ -161,17 +160,8 @@ def deadlines(*, on: dt.date, until: dt.date, since: dt.date) -> Iterator[Due]:
         for officer_id in who.pick(office_id, [registered_by]):
             yield Due(officer_id, "clue", clue_id, due_on, _kind(due_on, on))
 
-    paid = (
-        FinePayment.objects.filter(measure=OuterRef("pk"))
-        .order_by()
-        .values("measure")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money = DecimalField(max_digits=14, decimal_places=2)
     measures = list(
-        Measure.objects.filter(window, verified_on__isnull=True, confirmed_on__isnull=True)
-        .annotate(paid=Coalesce(Subquery(paid, output_field=money), Value(Decimal(0)), output_field=money))
+        with_paid(Measure.objects.filter(window, verified_on__isnull=True, confirmed_on__isnull=True))
         .filter(Q(amount__isnull=True) | Q(paid__lt=F("amount")))
         .values_list("id", "office_id", "due_on", "case_id", "created_by_id")
     )

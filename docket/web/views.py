@@ -33,6 +33,7 @@ from docket.cases.queries import (
     SOON_WORKING_DAYS,
     Queue,
     at_risk_queue,
+    case_timeline,
     clock_label,
     clocks_of,
     head_queues,
@@ -40,6 +41,8 @@ from docket.cases.queries import (
     oversight_given,
     oversight_received,
     review_queue,
+    supervised_queue,
+    supervising_queue,
 )
 from docket.clues import steps as clue_steps
 from docket.clues.filtersets import ClueFilterSet
@@ -291,19 +294,6 @@ def _number(queue: Queue, qs: Any) -> dict[str, Any]:
     }
 
 
-def supervised_queue(office: Any) -> Queue:
-    """The cases of ``office`` itself (not of the offices below it: theirs are their heads') that a higher office
-    supervised or instructed on — the cases of the head's "received" oversight rows."""
-    params = {"office": office.code, "below": "false", "supervised": "true", "order": "due"}
-    return Queue("supervised", _("Cases of my office supervised or instructed by a higher office"), "cases", params)
-
-
-def supervising_queue(office: Any) -> Queue:
-    """The cases ``office`` supervised or instructed on — the cases of the inspector's "given" oversight rows."""
-    params = {"supervised_by": office.code, "order": "due"}
-    return Queue("supervising", _("Cases supervised or instructed by my office"), "cases", params)
-
-
 def _office_counts(office: Any, cases: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The office's open cases by state and by investigator: one GROUP BY each over the FilterSet of the lists
     they link to, so each number equals its list."""
@@ -431,6 +421,9 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
     case = _visible_case(request, ref)
     today = _today(case.office)
     urgency = Urgency(today)
+    evidence = EvidenceItem.objects.visible_to(user).filter(case=case).order_by("collected_on", "id")
+    measures = Measure.objects.visible_to(user).filter(case=case).order_by("taken_on", "id")
+    documents = documents_of_case(user, case)
     context = {
         "case": case,
         "today": today,
@@ -449,10 +442,11 @@ def case_page(request: HttpRequest, ref: str) -> HttpResponse:
         # Every clock with its dates and working days left, and on an ended case how each ended.
         "clocks": clocks_of(case, on=today),
         "due_clock_label": clock_label(case.due_clock) if case.due_clock else "",
-        "evidence": EvidenceItem.objects.visible_to(user).filter(case=case).order_by("collected_on", "id"),
-        "measures": Measure.objects.visible_to(user).filter(case=case).order_by("taken_on", "id"),
-        "documents": documents_of_case(user, case),
-        # The timeline (the case's entries and its records') is read by the template's tag in one query.
+        "evidence": evidence,
+        "measures": measures,
+        "documents": documents,
+        # The case's entries and those of the records above, in one query (it reads the rows the page shows).
+        "timeline": case_timeline(case, evidence=evidence, measures=measures, renderings=documents),
         "steps": case_steps.available_steps(case, user, on=today),
         "step_url": "web-case-step",
         "step_key": case.ref,

@@ -8,19 +8,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from docket.audit.labels import action_label as _action_label
-from docket.audit.models import AuditEntry
-from docket.cases.models import Case
-from docket.cases.queries import case_timeline as _case_timeline
 from docket.cases.queries import clock_label as _clock_label
-from docket.documents.models import RenderedDocument
-from docket.documents.queries import documents_of_case
-from docket.evidence.models import EvidenceItem
-from docket.measures.models import Measure
 from docket.officers.models import Officer, Role
 from docket.web.models import SavedQueue
 
@@ -68,28 +60,6 @@ class Money(str):
 
     def __html__(self) -> str:
         return escape(format_money(str(self)))
-
-
-@register.simple_tag(takes_context=True)
-def case_timeline(context: template.Context, case: Case) -> list[AuditEntry]:
-    """The case's timeline: its own entries and those of its evidence, measures and documents
-    (``cases.queries.case_timeline``), from the records the page has read through the jurisdiction (the page's
-    own ``evidence``, ``measures``, ``documents`` and ``timeline`` when it has them, else read here)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-
-    def given(name: str, model: type[Any], fallback: Any) -> Any:
-        rows = context.get(name)
-        return rows if isinstance(rows, QuerySet) and rows.model is model else fallback()
-
-    own = context.get("timeline")
-    return _case_timeline(
-        case,
-        evidence=given("evidence", EvidenceItem, lambda: EvidenceItem.objects.visible_to(user).filter(case=case)),
-        measures=given("measures", Measure, lambda: Measure.objects.visible_to(user).filter(case=case)),
-        renderings=given("documents", RenderedDocument, lambda: documents_of_case(user, case)),
-        own=own if isinstance(own, list) and all(isinstance(e, AuditEntry) for e in own) else None,
-    )
 
 
 @register.filter

@@ -10,13 +10,13 @@ from django.utils import timezone
 from docket import testing as t
 from docket.cases import services as cs
 from docket.cases.models import Case, State, Step
+from docket.cases.queries import supervised_queue, supervising_queue
 from docket.cases.steps import STEPS as CASE_STEPS
 from docket.clues.models import Source
 from docket.clues.services import clue_register
 from docket.clues.steps import STEPS as CLUE_STEPS
 from docket.core.dates import local_date
 from docket.officers.models import Role
-from docket.web.views import supervised_queue, supervising_queue
 from docket.workdays.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
