@@ -245,3 +245,31 @@ def verified_login(client: Any, officer: Officer) -> Any:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+# --- query counts held by the page and endpoint tests -----------------------------------------------------------
+
+
+def held_count(held: dict[str, int | dict[str, int]], name: str) -> int | None:
+    """The number of queries ``name`` is held to, on this database (a number that differs by vendor is a dict)."""
+    from django.db import connection
+
+    number = held.get(name)
+    return number.get(connection.vendor) if isinstance(number, dict) else number
+
+
+def count_problem(name: str, few: tuple[int, list[str]], many: tuple[int, list[str]], held: int | None) -> str | None:
+    """What is wrong with ``name``'s query counts, with few rows and with many: a count that grows with the rows
+    (naming the queries repeated, told apart from their literal values), or one other than the number it is held
+    to; None when neither."""
+    import re
+    from collections import Counter
+
+    (small, _sql), (large, large_sql) = few, many
+    if small != large:
+        shapes = Counter(re.sub(r"'[^']*'|\b\d+\b", "?", q) for q in large_sql)
+        repeated = "; ".join(f"{n}× {q[:300]}" for q, n in shapes.most_common(3) if n > 1)
+        return f"{name}: {small} queries with few rows, {large} with many; repeated: {repeated}"
+    if small != held:
+        return f"{name}: {small} queries, held to {held}"
+    return None

@@ -98,3 +98,10 @@ def answer_for(exc: DocketError, *, labels: Mapping[str, Any] | None = None) -> 
 def _field_label(name: str) -> str:
     """A readable name for an argument no form labelled: words, not an identifier."""
     return name.replace("_", " ").strip().capitalize()
+
+
+def command_error(exc: DocketError) -> Exception:
+    """A service's refusal as a management command's error: its messages on one line, no traceback."""
+    from django.core.management.base import CommandError
+
+    return CommandError("; ".join(answer_for(exc).messages()))

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -350,17 +348,6 @@ def requests(w: World) -> dict[str, tuple[Officer, Call, int]]:
     }
 
 
-def held(name: str) -> int | None:
-    number = QUERIES.get(name)
-    return number.get(connection.vendor) if isinstance(number, dict) else number
-
-
-def _repeated(sql: list[str]) -> str:
-    """The queries sent more than once, told apart from their literal values: a query per row stands out."""
-    shapes = Counter(re.sub(r"'[^']*'|\b\d+\b", "?", q) for q in sql)
-    return "repeated: " + "; ".join(f"{n}× {q[:300]}" for q, n in shapes.most_common(3) if n > 1)
-
-
 def count_queries(officer: Officer, call: Call, status: int) -> tuple[int, list[str]]:
     api = api_as(officer)
     first = call(api, next(_serial))
@@ -386,13 +373,11 @@ def test_every_officer_endpoint_sends_the_same_queries_for_few_and_many_rows(wor
     table, problems = [], []
     large_requests = requests(many)
     for name, (officer, call, status) in requests(few).items():
-        small, small_sql = count_queries(officer, call, status)
-        large, large_sql = count_queries(*large_requests[name])
-        table.append(f"{name:45} {small:4} {large:4} {held(name) or '?':>4}")
-        if small != large:
-            problems.append(f"{name}: {small} queries with {FEW} rows, {large} with {MANY}; {_repeated(large_sql)}")
-        elif small != held(name):
-            problems.append(f"{name}: {small} queries, held to {held(name)}")
+        few_count, many_count = count_queries(officer, call, status), count_queries(*large_requests[name])
+        table.append(f"{name:45} {few_count[0]:4} {many_count[0]:4} {t.held_count(QUERIES, name) or '?':>4}")
+        problem = t.count_problem(name, few_count, many_count, t.held_count(QUERIES, name))
+        if problem:
+            problems.append(problem)
     print("\n".join([f"{'operation':45} {FEW:>4} {MANY:>4} held", *table]))
     assert not problems, "\n".join(problems)
 

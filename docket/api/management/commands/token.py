@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from docket.api.services import token_create
-from docket.core.answers import answer_for
+from docket.core.answers import command_error
 from docket.core.errors import DocketError
 from docket.officers.actors import SYSTEM
 from docket.officers.models import Officer
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         try:
             new = token_create(actor=SYSTEM, officer=officer, name=name, days=options["expires"], now=now)
         except DocketError as exc:
-            raise CommandError("; ".join(answer_for(exc).messages())) from None
+            raise command_error(exc) from None
         self.stdout.write(
             f"Token {new.token.prefix}… for {officer.username} ({new.token.name}), "
             f"expires {new.token.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only now:"

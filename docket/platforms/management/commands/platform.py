@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from docket.api.services import token_create
-from docket.core.answers import answer_for
+from docket.core.answers import command_error
 from docket.core.errors import DocketError
 from docket.core.vocabulary import Kind
 from docket.officers.actors import SYSTEM
@@ -22,10 +22,6 @@ from docket.platforms.partitions import ensure_ahead, existing_partitions, parti
 from docket.platforms.queries import platform_clients
 from docket.platforms.services import platform_deactivate, platform_register
 from docket.subjects.models import Subject
-
-
-def _fail(exc: DocketError) -> CommandError:
-    return CommandError("; ".join(answer_for(exc).messages()))
 
 
 class Command(BaseCommand):
@@ -64,7 +60,7 @@ class Command(BaseCommand):
                     actor=SYSTEM, officer=client, name=f"cli-{now:%Y%m%d-%H%M%S}", days=options["expires"], now=now
                 )
         except DocketError as exc:
-            raise _fail(exc) from None
+            raise command_error(exc) from None
         self.stdout.write(
             f"Platform client {client.username} for {org.name} ({org.runs_platform}); token {new.token.prefix}…, "
             f"expires {new.token.expires_at:%Y-%m-%d %H:%M} UTC. It is shown only now:"
@@ -86,7 +82,7 @@ class Command(BaseCommand):
         try:
             platform_deactivate(actor=SYSTEM, officer=client, now=timezone.now())
         except DocketError as exc:
-            raise _fail(exc) from None
+            raise command_error(exc) from None
         self.stdout.write(f"{client.username} is deactivated; its tokens no longer work.")
 
     def _partitions(self, options: dict[str, Any]) -> None:

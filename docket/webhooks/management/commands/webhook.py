@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from docket.core.answers import answer_for
+from docket.core.answers import command_error
 from docket.core.errors import DocketError
 from docket.core.vocabulary import Kind
 from docket.officers.actors import SYSTEM
@@ -22,10 +22,6 @@ from docket.officers.models import Officer
 from docket.subjects.models import Subject
 from docket.webhooks.models import WebhookEndpoint
 from docket.webhooks.services import webhook_endpoint_disable, webhook_endpoint_set
-
-
-def _fail(exc: DocketError) -> CommandError:
-    return CommandError("; ".join(answer_for(exc).messages()))
 
 
 def platform_named(value: str) -> Subject:
@@ -64,7 +60,7 @@ class Command(BaseCommand):
         try:
             new = webhook_endpoint_set(actor=SYSTEM, platform=platform, url=options["url"], now=timezone.now())
         except DocketError as exc:
-            raise _fail(exc) from None
+            raise command_error(exc) from None
         self.stdout.write(
             f"Webhook endpoint of {platform.name} ({platform.runs_platform}): {new.endpoint.url}; secret "
             f"{new.endpoint.secret_prefix}…. It is shown only now:"
@@ -94,5 +90,5 @@ class Command(BaseCommand):
         try:
             endpoint = webhook_endpoint_disable(actor=SYSTEM, platform=platform, now=timezone.now())
         except DocketError as exc:
-            raise _fail(exc) from None
+            raise command_error(exc) from None
         self.stdout.write(f"The endpoint of {platform.name} ({endpoint.url}) is disabled; its pushes wait.")
