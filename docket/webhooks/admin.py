@@ -21,15 +21,12 @@ from docket.core.answers import answer_for
 from docket.core.errors import DocketError
 from docket.subjects.models import Kind, Subject
 from docket.webhooks.models import WebhookEndpoint
-from docket.webhooks.services import MAX_URL, webhook_endpoint_disable, webhook_endpoint_set
+from docket.webhooks.services import MAX_URL, manages_every_endpoint, webhook_endpoint_disable, webhook_endpoint_set
 
 
 def is_national_administrator(request: HttpRequest) -> bool:
-    """Platforms belong to no office: their endpoints are the national office's administrators' to manage."""
-    if not is_administrator(request):
-        return False
-    office = getattr(actor_of(request), "office", None)
-    return office is not None and office.parent_id is None
+    """Whether the reader manages every platform's endpoint — the service's own rule."""
+    return is_administrator(request) and manages_every_endpoint(actor_of(request))
 
 
 class EndpointSetForm(forms.Form):
