@@ -91,3 +91,68 @@ def listening(proc: Any, port: int, timeout: float = 60) -> Any:
             time.sleep(0.3)
     proc.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def setup(build: int) -> None:
+    """Django set up over DATABASE_URL for benches that request pages through the test client; with ``build``, the
+    database made afresh and loaded with that many scale cases first (the time printed)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "docket.settings")
+    os.environ.setdefault("DOCKET_HTTPS", "0")
+    os.environ.setdefault("DOCKET_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    if build:
+        engine = fresh_database()
+        from django.core.management import call_command
+
+        start = time.perf_counter()
+        call_command("demo", "--scale", str(build))
+        elapsed = time.perf_counter() - start
+        print(f"built {build:,} cases on {engine} in {elapsed:.0f} s ({build / elapsed:,.0f} cases/s)")
+        return
+    import django
+
+    django.setup()
+
+
+def second_factor(client: Any, officer: Any) -> None:
+    """An office head signs in with a second factor: the session is marked as having passed it, as the sign-in
+    page does (the check itself still runs on every request)."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_otp"):
+        return
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(user=officer, name="bench", defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
+
+
+def officers() -> dict[str, Any]:
+    """The three readers: each the busiest office of its level, with its scale officers (roles added)."""
+    from docket.cases.models import Case
+    from docket.officers.models import Officer, OfficerRole, Role
+    from docket.offices.models import Office
+
+    busiest = busiest_office
+
+    out = {}
+    for label, office, role in (
+        ("county officer", busiest("county"), Role.CASE_OFFICER),
+        ("provincial head", busiest("province"), Role.OFFICE_HEAD),
+        ("national inspector", Office.objects.get(code="000000"), Role.INSPECTOR),
+    ):
+        officer, _created = Officer.objects.get_or_create(
+            username=f"bench-{office.code}-{role}", defaults={"office": office, "is_staff": True}
+        )
+        OfficerRole.objects.get_or_create(officer=officer, role=role)
+        out[f"{label} ({office.code}, {Case.objects.filter(office__path__startswith=office.path).count():,} cases)"] = (
+            officer
+        )
+    return out

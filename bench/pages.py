@@ -4,13 +4,13 @@
 
 Without ``--build`` the database named in DATABASE_URL is used as it is (it must hold a ``docket demo --scale``
 load); with it, that database is dropped, created afresh and loaded with that many cases first. Each page — the
-dashboard, the case list unfiltered and filtered (investigating, nearest due date first), a case page and the
-search — is requested through Django's test client (the whole request: middleware with the session and second
-factor checks, the scoped querysets, the rendering; no network), warm, ``--repeat`` times (at least 200 for the
-figures the issue asks for), as three readers: a case officer of the busiest county office (one of its own
-investigators, so "my cases" is full), the head of the busiest provincial office and a national inspector. The
-case pages and searches go round different cases and terms. Beside the times, the database's share and the
-number of queries of each page.
+dashboard, the case list unfiltered and filtered (investigating, nearest due date first), a case page, the clue,
+measure (unfiltered, and the fines of a year) and subject lists, and the search — is requested through Django's test
+client (the whole request: middleware with the session and second factor checks, the scoped querysets, the
+rendering; no network), warm, ``--repeat`` times (at least 200 for the figures the issue asks for), as three
+readers: a case officer of the busiest county office (one of its own investigators, so "my cases" is full), the head
+of the busiest provincial office and a national inspector. The case pages and searches go round different cases and
+terms. Beside the times, the database's share and the number of queries of each page.
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import busiest_office, database_clock  # noqa: E402
-from lists import percentile, second_factor, setup  # noqa: E402 - after the path above
+from common import busiest_office, database_clock, percentile, second_factor, setup  # noqa: E402 - after the path
 
 # The issue's ceiling for each page at 1,000,000 cases.
 P95_LIMIT_MS = 150.0
@@ -66,6 +65,7 @@ def readers() -> dict[str, Any]:
 def pages(officer: Any, rounds: int) -> dict[str, list[str]]:
     """Each page's URLs (several for the case page and the search, requested in turn)."""
     from docket.cases.models import Case, State
+    from docket.measures.models import MeasureType
 
     visible = Case.objects.visible_to(officer)
     mine = visible.filter(assignments__officer=officer, assignments__active=True)
@@ -80,6 +80,10 @@ def pages(officer: Any, rounds: int) -> dict[str, list[str]]:
         "case list": ["/cases/"],
         "case list, investigating by due date": [f"/cases/?state={State.INVESTIGATING}&order=due"],
         "case page": [f"/cases/{ref}/" for ref, _title in chosen],
+        "clue list": ["/clues/"],
+        "measure list": ["/measures/"],
+        "measure list, fines of a year": [f"/measures/?type={MeasureType.FINE}&year=2025"],
+        "subject list": ["/subjects/"],
         "search": [f"/search/?q={term}" for term in terms][:rounds],
     }
 

@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import database_clock  # noqa: E402
-from lists import officers, percentile, second_factor, setup  # noqa: E402 - after the path above
+from common import database_clock, officers, percentile, second_factor, setup  # noqa: E402 - after the path above
 
 
 def terms(officer: Any) -> dict[str, str]:

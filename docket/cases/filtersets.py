@@ -12,13 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from docket.cases.models import Case, Outcome, ProcedureRecord, State, Step
-from docket.core.filters import CommaChoices, WholeNumber
-from docket.offices.models import Office
+from docket.core.filters import CommaChoices, WholeNumber, yes_no
+from docket.offices.filters import OfficeFilters
 
 ORDERINGS: dict[str, tuple[Any, ...]] = {
     "due": (F("due_on").asc(nulls_last=True), "-id"),
@@ -35,18 +34,8 @@ ORDERINGS: dict[str, tuple[Any, ...]] = {
 OVERSIGHT_STEPS = (Step.SUPERVISION, Step.INSTRUCTION)
 
 
-def _yes_no() -> forms.Select:
-    # "true"/"false" as the API writes them; the empty choice leaves the filter out.
-    return forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])
-
-
-class CaseFilterSet(django_filters.FilterSet):
+class CaseFilterSet(OfficeFilters):
     q = django_filters.CharFilter(method="search", label=_("Reference or title contains"))
-    office = django_filters.CharFilter(label=_("Office (division code, with the offices below)"), method="in_office")
-    # A switch of ``office``: read by ``in_office`` itself.
-    below = django_filters.BooleanFilter(
-        method="unchanged", label=_("Include the offices below the office"), widget=_yes_no()
-    )
     state = CommaChoices(field_name="state", lookup_expr="in", allowed=State.values, label=_("States"))
     outcome = CommaChoices(
         field_name="decision_outcome", lookup_expr="in", allowed=Outcome.values, label=_("Decisions")
@@ -60,7 +49,7 @@ class CaseFilterSet(django_filters.FilterSet):
     party = WholeNumber(method="with_party", label=_("Party"))
     campaign = WholeNumber(method="in_campaign", label=_("Campaign"))
     supervised = django_filters.BooleanFilter(
-        method="overseen", label=_("Supervised or instructed by a higher office"), widget=_yes_no()
+        method="overseen", label=_("Supervised or instructed by a higher office"), widget=yes_no()
     )
     supervised_by = django_filters.CharFilter(
         method="overseen_by", label=_("Supervised or instructed by the office (division code)")
@@ -86,18 +75,6 @@ class CaseFilterSet(django_filters.FilterSet):
     def search(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         value = value.strip()
         return qs.filter(Q(ref__icontains=value) | Q(title__icontains=value)) if value else qs
-
-    def in_office(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
-        # The queryset is already the reader's jurisdiction: an office above or beside it narrows, never widens.
-        office = Office.objects.filter(code=value).only("path").first()
-        if office is None:
-            return qs.none()
-        if self.form.cleaned_data.get("below") is False:
-            return qs.filter(office=office)
-        return qs.filter(office__path__startswith=office.path)
-
-    def unchanged(self, qs: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
-        return qs
 
     def overseen(self, qs: QuerySet[Case], name: str, value: Any) -> QuerySet[Case]:
         # Only a higher office records supervision or instructions (the services' gate): a record by another

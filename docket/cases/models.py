@@ -119,6 +119,9 @@ class Case(models.Model):
             models.Index(fields=["-filed_on", "-id"], name="case_filed_order"),
             models.Index(fields=["state", "-filed_on", "-id"], name="case_state_filed_order"),
             models.Index(fields=["due_on", "-id"], name="case_due_order"),
+            # A state's cases by nearest due date ("investigating, due first"): walked in order within the state;
+            # through case_due_order alone, 37,000 cases of other states were read first at 1,000,000 cases.
+            models.Index(fields=["state", "due_on", "-id"], name="case_state_due_order"),
             # Only open cases have a due date: the dashboards' "overdue" and "due soon" counts over a million cases
             # are read from this small index alone (office and state included), never from the table.
             models.Index(

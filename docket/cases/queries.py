@@ -415,7 +415,8 @@ def head_queues(office: Office, *, today: dt.date, soon: dt.date | None) -> list
         if Role.OFFICE_HEAD not in step.roles:
             continue
         states = step.states or frozenset()
-        params: dict[str, str] = {"office": office.code, "order": "due"}
+        # The office's own: a step that belongs to a lower office's object is its own head's to take.
+        params: dict[str, str] = {"office": office.code, "below": "false", "order": "due"}
         if list_name == "clues":
             params["status"] = ",".join(sorted(states))
         else:
@@ -431,8 +432,14 @@ def head_queues(office: Office, *, today: dt.date, soon: dt.date | None) -> list
 
 
 def at_risk_queue(office: Office, *, soon: dt.date) -> Queue:
-    """The office's open cases whose next statutory date is past or within the next few working days."""
-    params = {"office": office.code, "state": _joined(OPEN_STATES), "due_before": soon.isoformat(), "order": "due"}
+    """The office's own open cases whose next statutory date is past or within the next few working days."""
+    params = {
+        "office": office.code,
+        "below": "false",
+        "state": _joined(OPEN_STATES),
+        "due_before": soon.isoformat(),
+        "order": "due",
+    }
     return Queue("at_risk", _("Deadlines at risk in my office"), "cases", params)
 
 

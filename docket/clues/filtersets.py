@@ -10,12 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from docket.clues.models import Clue, ClueStatus, Source
 from docket.core.filters import CommaChoices, WholeNumber
-from docket.offices.models import Office
+from docket.offices.filters import OfficeFilters
 
 
-class ClueFilterSet(django_filters.FilterSet):
+class ClueFilterSet(OfficeFilters):
     q = django_filters.CharFilter(method="search", label=_("Reference or summary contains"))
-    office = django_filters.CharFilter(label=_("Office (division code, with the offices below)"), method="in_office")
     status = CommaChoices(field_name="status", lookup_expr="in", allowed=ClueStatus.values, label=_("Statuses"))
     source = CommaChoices(field_name="source", lookup_expr="in", allowed=Source.values, label=_("Sources"))
     received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte", label=_("Received from"))
@@ -36,10 +35,6 @@ class ClueFilterSet(django_filters.FilterSet):
     def search(self, qs: QuerySet[Clue], name: str, value: str) -> QuerySet[Clue]:
         value = value.strip()
         return qs.filter(Q(ref__icontains=value) | Q(summary__icontains=value)) if value else qs
-
-    def in_office(self, qs: QuerySet[Clue], name: str, value: str) -> QuerySet[Clue]:
-        office = Office.objects.filter(code=value).only("path").first()
-        return qs.filter(office__path__startswith=office.path) if office else qs.none()
 
     def about_subject(self, qs: QuerySet[Clue], name: str, value: Any) -> QuerySet[Clue]:
         return qs.filter(subjects=int(value))

@@ -7,6 +7,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 
 class CommaChoices(django_filters.BaseInFilter, django_filters.CharFilter):
@@ -34,3 +35,8 @@ class WholeNumber(django_filters.NumberFilter):
         if max_value is not None:
             kwargs["max_value"] = max_value
         super().__init__(*args, **kwargs)
+
+
+def yes_no() -> forms.Select:
+    # "true"/"false" as the API writes them; the empty choice leaves the filter out.
+    return forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])

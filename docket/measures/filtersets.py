@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from docket.core.filters import CommaChoices, WholeNumber
 from docket.core.vocabulary import Kind, MeasureType
 from docket.measures.models import Measure, MeasureTarget
-from docket.offices.models import Office
+from docket.offices.filters import OfficeFilters
 
 
 def aimed_at_kinds(kinds: list[str]) -> Q:
@@ -25,8 +25,7 @@ def aimed_at_kinds(kinds: list[str]) -> Q:
     return Q(Exists(targets.filter(subject__kind__in=kinds))) | (~Q(Exists(targets)) & Q(addressee__kind__in=kinds))
 
 
-class MeasureFilterSet(django_filters.FilterSet):
-    office = django_filters.CharFilter(label=_("Office (division code, with the offices below)"), method="in_office")
+class MeasureFilterSet(OfficeFilters):
     taken_from = django_filters.DateFilter(field_name="taken_on", lookup_expr="gte", label=_("Taken from"))
     taken_to = django_filters.DateFilter(field_name="taken_on", lookup_expr="lte", label=_("Taken until"))
     year = WholeNumber(field_name="taken_on", lookup_expr="year", max_value=9999, label=_("Year"))
@@ -40,11 +39,6 @@ class MeasureFilterSet(django_filters.FilterSet):
     class Meta:
         model = Measure
         fields: list[str] = []
-
-    def in_office(self, qs: QuerySet[Measure], name: str, value: str) -> QuerySet[Measure]:
-        # The queryset is already the reader's jurisdiction: an office above or beside it narrows, never widens.
-        office = Office.objects.filter(code=value).only("path").first()
-        return qs.filter(office__path__startswith=office.path) if office else qs.none()
 
     def of_kinds(self, qs: QuerySet[Measure], name: str, value: list[str]) -> QuerySet[Measure]:
         if not value:

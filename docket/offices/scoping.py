@@ -33,25 +33,45 @@ def actor_office(actor: Any) -> Office | None:
 class ScopedQuerySet(models.QuerySet[M]):
     """Models using it name their office field in ``jurisdiction_field`` (default ``office``)."""
 
-    def visible_to(self, actor: Any) -> ScopedQuerySet[M]:
+    def visible_to(self, actor: Any, *, listed: bool = False) -> ScopedQuerySet[M]:
         office = actor_office(actor)
         readers = getattr(self.model, "readers", CASE_READER_ROLES)
         if office is None or (readers and not actor.has_role(*readers)):
             return self.none()
-        return self.within(office)
+        return self.within(office, listed=listed)
 
-    def within(self, office: Office) -> ScopedQuerySet[M]:
-        """Objects of an office's subtree, for aggregate readers that act for an office."""
+    def within(self, office: Office, *, listed: bool = False) -> ScopedQuerySet[M]:
+        """Objects of an office's subtree, for aggregate readers that act for an office.
+
+        The subtree is a join to the offices on their path, which lists walked or counted by an index plan
+        best. With ``listed``, the subtree's office ids are read first (once per office object) and named in the
+        query instead: the planner then knows how many rows the jurisdiction holds, which a query combining it
+        with another index (the search's substring indexes) needs — joined, a provincial search probed the
+        substring index once per office below (270 ms), listed once (15 ms).
+        """
         field = getattr(self.model, "jurisdiction_field", "office")
         if office.parent_id is None:
             # The root's subtree is the whole tree (one root: the office_single_root constraint), so its lists
             # need no join to the offices: a national list of a million cases counts from one index. Objects of
             # no office (a platform's API client) still belong to no jurisdiction.
             return self.filter(**{f"{field}__isnull": False})
+        if listed:
+            return self.filter(**{f"{field}__in": subtree_ids(office)})
         return self.filter(**{f"{field}__path__startswith": office.path})
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def subtree_ids(office: Office) -> list[int]:
+    """The ids of ``office`` and every office below it, read once per office object (a request's reader)."""
+    ids: list[int] | None = getattr(office, "_subtree_ids", None)
+    if ids is None:
+        from docket.offices.models import Office
+
+        ids = list(Office.objects.filter(path__startswith=office.path).values_list("pk", flat=True))
+        office._subtree_ids = ids  # type: ignore[attr-defined]
+    return ids
 
 
 def get_visible(queryset: ScopedQuerySet[M], actor: Any, **lookup: Any) -> M:

@@ -98,6 +98,12 @@ def bitmaps(cells: dict[int, bytes]) -> dict[int, FrozenBitMap]:
     return out
 
 
+def held(digest: bytes, raw: bytes) -> None:
+    """Keep a bitmap read along with its cell (``raw``, serialised), unless the cache holds its content already."""
+    if CACHE.get(digest) is None:
+        CACHE.put(digest, FrozenBitMap.deserialize(raw) if raw else EMPTY, len(raw))
+
+
 def _rows(pks: Iterable[int]) -> list[tuple[Any, ...]]:
     """(pk, bitmap bytes, digest): on PostgreSQL in binary, a quarter of the time of the hex text form."""
     if connection.vendor != "postgresql":

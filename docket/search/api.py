@@ -74,7 +74,8 @@ class Search(ApiMixin):
     )
     def get(self, request: Request) -> Response:
         """Cases (reference, title), clues (reference, summary) and subjects (name, identifier) within your
-        jurisdiction that contain ``q``, newest first; a natural person's identity number only typed in full."""
+        jurisdiction that contain ``q``, the most recently recorded first; a natural person's identity number only
+        typed in full."""
         q = request.query_params.get("q", "")
         limit_text = request.query_params.get("limit", str(DEFAULT_LIMIT))
         if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:

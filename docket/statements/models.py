@@ -17,7 +17,7 @@ DATE_FLOOR = dt.date(2020, 1, 1)
 
 
 class StatementQuerySet(ScopedQuerySet["Statement"]):
-    def visible_to(self, actor: Any) -> StatementQuerySet:
+    def visible_to(self, actor: Any, *, listed: bool = False) -> StatementQuerySet:
         """A platform's client sees its platform's statements. An officer who reads cases sees the statements
         of the platforms that an office of their jurisdiction addressed an order to (a regulator reads what a
         platform it gave orders to reports; the national office, every such platform). Nobody else, none."""

@@ -13,7 +13,7 @@ from docket.offices.scoping import ScopedQuerySet, actor_office
 
 
 class SavedQueueQuerySet(ScopedQuerySet["SavedQueue"]):
-    def visible_to(self, actor: Any) -> SavedQueueQuerySet:
+    def visible_to(self, actor: Any, *, listed: bool = False) -> SavedQueueQuerySet:
         """The reader's own queues and those shared with the reader's office: that office alone, not the
         offices above it (a queue is a way of working, not a record of the jurisdiction)."""
         office = actor_office(actor)

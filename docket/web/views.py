@@ -297,7 +297,8 @@ def _number(queue: Queue, qs: Any) -> dict[str, Any]:
 def _office_counts(office: Any, cases: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The office's open cases by state and by investigator: one GROUP BY each over the FilterSet of the lists
     they link to, so each number equals its list."""
-    base = {"office": office.code}
+    # The office's own cases: the offices below are run by their own heads.
+    base = {"office": office.code, "below": "false"}
     open_params = {**base, "state": ",".join(OPEN_STATES)}
     counted = CaseFilterSet(open_params, queryset=cases).qs.order_by().values("state").annotate(n=Count("id"))
     numbers = {row["state"]: row["n"] for row in counted}
@@ -356,7 +357,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "clues",
             _("Open clues of my office"),
             "clues",
-            {"office": office.code, "status": ClueStatus.OPEN, "order": "due"},
+            {"office": office.code, "below": "false", "status": ClueStatus.OPEN, "order": "due"},
         )
         panels.append(_panel(open_clues, clues, urgency))
     if user.has_role(Role.LEGAL_REVIEWER):

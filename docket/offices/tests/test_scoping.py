@@ -26,3 +26,21 @@ def test_the_national_office_sees_what_the_path_filter_gives_and_no_more(tree, t
 def test_there_is_one_root_office(tree):
     with pytest.raises(IntegrityError), transaction.atomic():
         Office.objects.create(code="999999", name="另一个根", level=Level.NATIONAL, parent=None, path="/999999/")
+
+
+@pytest.mark.django_db
+def test_the_listed_jurisdiction_is_the_joined_one(tree, team):
+    """``listed=True`` names the subtree's office ids instead of joining on the path: the same rows at every level,
+    a sibling's never."""
+    t.drive(team, to=State.FILED)  # Hangzhou
+    t.drive(t.Team(tree.xh), to=State.FILED)
+    t.drive(t.Team(tree.nb), to=State.FILED)
+    t.drive(t.Team(tree.gd), to=State.FILED)
+    for office in (tree.national, tree.zj, tree.hz, tree.xh, tree.nb, tree.gd):
+        reader = t.officer(office, Role.INSPECTOR)
+        listed = Case.objects.visible_to(reader, listed=True)
+        assert set(listed) == set(Case.objects.visible_to(reader)), office.code
+        if office.parent_id is not None:
+            assert "offices_office" not in str(listed.query)
+    reader = t.officer(tree.hz, Role.INSPECTOR)
+    assert {c.office for c in Case.objects.visible_to(reader, listed=True)} == {tree.hz, tree.xh}

@@ -188,3 +188,37 @@ def test_postgres_answers_two_characters_from_the_bigram_indexes(team, corpus):
             plan = "\n".join(row[0] for row in cursor.fetchall())
             for column in source.columns:
                 assert source.bigram_index(column) in plan, plan
+
+
+@pytest.mark.parametrize(
+    ("probe", "window", "branch"),
+    [
+        (1000, 1000, "probe"),  # every match sorted in hand
+        (1, 100_000, "window"),  # more matches than the probe: the newest rows walked
+        (1, 1, "sorted"),  # too few among the newest rows: all matches sorted by the database
+    ],
+)
+def test_the_rows_shown_are_the_newest_matches_whichever_way_they_are_found(
+    team, corpus, monkeypatch, probe, window, branch
+):
+    """The groups hold the matches recorded last (highest id first), exactly, in each branch of ``_newest``; and
+    ``more`` says whether any match was left out."""
+    from django.test.utils import CaptureQueriesContext
+
+    from docket.search import queries
+
+    monkeypatch.setattr(queries, "PROBE", probe)
+    monkeypatch.setattr(queries, "WINDOW", window)
+    sorted_by_database = 0
+    for q in ("网信", "直播", "ab", "xY", "张李", "违法赌"):
+        expected = plain(team.a, q)
+        for limit in (1, 2, 5):
+            with CaptureQueriesContext(connection) as queries_run:
+                found = search(team.a, q, limit=limit)
+            sorted_by_database += sum("COALESCE" in query["sql"].upper() for query in queries_run.captured_queries)
+            for group in found.groups:
+                newest = sorted(expected[group.kind], reverse=True)
+                assert [row.pk for row in group.rows] == newest[:limit], (q, group.kind, limit)
+                assert group.more == (len(newest) > limit), (q, group.kind, limit)
+    # The branch the limits force was taken (and no other sorts all matches).
+    assert (sorted_by_database > 0) == (branch == "sorted")

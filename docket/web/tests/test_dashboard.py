@@ -194,6 +194,53 @@ def test_the_statistician_sees_figures_and_no_case(client, tree, team, office_wo
     assert numbers(html) == []
 
 
+def test_the_heads_queues_are_the_offices_own_work(client, tree, team, office_work):
+    """A lower office's clue awaiting filing and its draft awaiting decision are its own head's to take (the
+    steps refuse a higher office's head): they appear on that head's dashboard, not on the one above."""
+    below = t.Team(tree.xh)
+    clue_register(
+        actor=below.a,
+        source=Source.INSPECTION,
+        received_on=dt.date(2024, 3, 1),
+        summary="区级巡查发现",
+        subjects=[t.organisation()],
+        now=t.NOW,
+    )
+    theirs = t.drive(below, to=State.NOTIFIED)
+    signed_in(client, team.head)
+    context = client.get("/").context
+    approvals = {a["key"]: a["count"] for a in context["approvals"]}
+    assert approvals["case_file"] == 1 and approvals["decide"] == 1
+    shown = {r.ref for p in context["panels"] for r in p["rows"]}
+    assert theirs.ref not in shown
+    own_open = Case.objects.filter(office=team.office).exclude(state__in=["closed", "archived"]).count()
+    assert sum(s["count"] for s in context["by_state"]) == own_open
+    assert {o["label"] for o in context["by_officer"]} <= {team.a.username, team.b.username}
+    assert_every_number_is_its_list(client)
+    client.logout()
+    signed_in(client, below.head)
+    context = client.get("/").context
+    approvals = {a["key"]: a["count"] for a in context["approvals"]}
+    assert approvals["case_file"] == 1 and approvals["decide"] == 1
+    assert sum(s["count"] for s in context["by_state"]) == 1
+
+
+def test_the_officers_open_clues_are_their_offices_own(client, tree, team, office_work):
+    below = t.Team(tree.xh)
+    theirs = clue_register(
+        actor=below.a,
+        source=Source.INSPECTION,
+        received_on=dt.date(2024, 3, 1),
+        summary="区级巡查发现",
+        subjects=[t.organisation()],
+        now=t.NOW,
+    )
+    signed_in(client, team.a)
+    panel = next(p for p in client.get("/").context["panels"] if p["key"] == "clues")
+    assert panel["count"] == 1 and theirs.ref not in {r.ref for r in panel["rows"]}
+    assert listed(client, panel["url"]) == 1
+
+
 def test_a_sibling_offices_head_counts_none_of_ours(client, tree, team, office_work):
     sibling = t.Team(tree.nb)
     signed_in(client, sibling.head)
