@@ -56,17 +56,22 @@ def _today(case):
     return local_date(timezone.now(), case.office.time_zone)
 
 
-@pytest.fixture
-def office_work(tree, team):
-    """An office with something in every queue of its head."""
-    clue_register(
-        actor=team.a,
+def inspection_clue(actor, summary: str):
+    """An open clue of the actor's office, awaiting the head's filing decision."""
+    return clue_register(
+        actor=actor,
         source=Source.INSPECTION,
         received_on=dt.date(2024, 3, 1),
-        summary="巡查发现",
+        summary=summary,
         subjects=[t.organisation()],
         now=t.NOW,
     )
+
+
+@pytest.fixture
+def office_work(tree, team):
+    """An office with something in every queue of its head."""
+    inspection_clue(team.a, "巡查发现")
     filed = t.drive(team, to=State.FILED)
     investigating = t.drive(team, to=State.INVESTIGATING)
     notified = t.drive(team, to=State.NOTIFIED)
@@ -198,14 +203,7 @@ def test_the_heads_queues_are_the_offices_own_work(client, tree, team, office_wo
     """A lower office's clue awaiting filing and its draft awaiting decision are its own head's to take (the
     steps refuse a higher office's head): they appear on that head's dashboard, not on the one above."""
     below = t.Team(tree.xh)
-    clue_register(
-        actor=below.a,
-        source=Source.INSPECTION,
-        received_on=dt.date(2024, 3, 1),
-        summary="区级巡查发现",
-        subjects=[t.organisation()],
-        now=t.NOW,
-    )
+    inspection_clue(below.a, "区级巡查发现")
     theirs = t.drive(below, to=State.NOTIFIED)
     signed_in(client, team.head)
     context = client.get("/").context
@@ -227,14 +225,7 @@ def test_the_heads_queues_are_the_offices_own_work(client, tree, team, office_wo
 
 def test_the_officers_open_clues_are_their_offices_own(client, tree, team, office_work):
     below = t.Team(tree.xh)
-    theirs = clue_register(
-        actor=below.a,
-        source=Source.INSPECTION,
-        received_on=dt.date(2024, 3, 1),
-        summary="区级巡查发现",
-        subjects=[t.organisation()],
-        now=t.NOW,
-    )
+    theirs = inspection_clue(below.a, "区级巡查发现")
     signed_in(client, team.a)
     panel = next(p for p in client.get("/").context["panels"] if p["key"] == "clues")
     assert panel["count"] == 1 and theirs.ref not in {r.ref for r in panel["rows"]}
