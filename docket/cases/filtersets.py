@@ -16,7 +16,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from docket.cases.models import Case, Outcome, ProcedureRecord, State, Step
-from docket.core.filters import CommaChoices, WholeNumber, yes_no
+from docket.core.filters import CommaChoices, WholeNumber, YesNo
 from docket.offices.filters import OfficeFilters
 
 ORDERINGS: dict[str, tuple[Any, ...]] = {
@@ -48,9 +48,7 @@ class CaseFilterSet(OfficeFilters):
     investigator = WholeNumber(method="investigated_by", label=_("Investigator"))
     party = WholeNumber(method="with_party", label=_("Party"))
     campaign = WholeNumber(method="in_campaign", label=_("Campaign"))
-    supervised = django_filters.BooleanFilter(
-        method="overseen", label=_("Supervised or instructed by a higher office"), widget=yes_no()
-    )
+    supervised = YesNo(method="overseen", label=_("Supervised or instructed by a higher office"))
     supervised_by = django_filters.CharFilter(
         method="overseen_by", label=_("Supervised or instructed by the office (division code)")
     )

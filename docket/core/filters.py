@@ -37,6 +37,18 @@ class WholeNumber(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-def yes_no() -> forms.Select:
-    # "true"/"false" as the API writes them; the empty choice leaves the filter out.
-    return forms.Select(choices=[("", "—"), ("true", _("Yes")), ("false", _("No"))])
+def _is_true(value: str) -> bool:
+    return value == "true"
+
+
+class YesNo(django_filters.BooleanFilter):
+    """``true`` or ``false``, as the API writes them; nothing leaves the filter out, and anything else is refused
+    naming the field (422) — never read as yes, as a plain boolean field reads "maybe"."""
+
+    field_class = forms.TypedChoiceField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        choices = [("true", _("Yes")), ("false", _("No"))]
+        kwargs.update(choices=choices, coerce=_is_true, empty_value=None)
+        kwargs.setdefault("widget", forms.Select(choices=[("", "—"), *choices]))
+        super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from docket.core.filters import yes_no
+from docket.core.filters import YesNo
 from docket.offices.models import Office
 
 
@@ -19,9 +19,7 @@ class OfficeFilters(django_filters.FilterSet):
 
     office = django_filters.CharFilter(label=_("Office (division code, with the offices below)"), method="in_office")
     # A switch of ``office``: read by ``in_office`` itself.
-    below = django_filters.BooleanFilter(
-        method="unchanged", label=_("Include the offices below the office"), widget=yes_no()
-    )
+    below = YesNo(method="unchanged", label=_("Include the offices below the office"))
 
     def in_office(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         # The queryset is already the reader's jurisdiction: an office above or beside it narrows, never widens.

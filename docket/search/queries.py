@@ -214,7 +214,8 @@ def _newest(scoped: QuerySet[Any], match: Q, plain: Q, limit: int) -> list[Any]:
         ids = sorted(probe, reverse=True)[:limit]
         by_pk = {row.pk: row for row in found.filter(pk__in=ids).order_by()}
         return [by_pk[pk] for pk in ids if pk in by_pk]
-    top = scoped.model.objects.order_by("-pk").values_list("pk", flat=True).first() or max(probe)
+    # The reader's newest row bounds the window (read through the jurisdiction like everything else here).
+    top = scoped.order_by("-pk").values_list("pk", flat=True).first() or max(probe)
     rows = list(scoped.filter(plain, pk__gt=top - WINDOW).order_by("-pk")[:limit])
     if len(rows) == limit or top <= WINDOW:  # enough, or the walk covered every row
         return rows
