@@ -24,7 +24,7 @@ class AuditEntryAdmin(admin.ModelAdmin[Any]):
         office = getattr(request.user, "office", None)
         if not self._allowed(request) or office is None:
             return AuditEntry.objects.none()
-        codes = Office.objects.filter(path__startswith=office.path).values("code")
+        codes = Office.objects.filter(path__subtree=office.path).values("code")
         return AuditEntry.objects.filter(office_code__in=codes)
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -111,7 +111,7 @@ def measures_import(
     if not system:
         require_role(actor, Role.OFFICE_HEAD, doing=_("Importing measures"))
         assert actor is not None and actor.office is not None  # noqa: S101 - require_role refuses the rest
-        offices = offices.filter(path__startswith=actor.office.path)
+        offices = offices.filter(path__subtree=actor.office.path)
         cases = cases.visible_to(actor)
     with workspace() as tmp:
         upload = spool(data, tmp)

@@ -28,7 +28,7 @@ class OfficeFilters(django_filters.FilterSet):
             return qs.none()
         if self.form.cleaned_data.get("below") is False:
             return qs.filter(office=office)
-        return qs.filter(office__path__startswith=office.path)
+        return qs.filter(office__path__subtree=office.path)
 
     def unchanged(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
         return qs

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from docket.offices.paths import Subtree
+
 
 class Level(models.TextChoices):
     NATIONAL = "national", _("National")
@@ -82,3 +84,7 @@ class OfficeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} {self.series} {self.year}: {self.last}"
+
+
+# ``path__subtree``: the scoping condition (``docket.offices.paths``), on the path field alone.
+Office._meta.get_field("path").register_lookup(Subtree)

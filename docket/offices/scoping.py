@@ -57,7 +57,7 @@ class ScopedQuerySet(models.QuerySet[M]):
             return self.filter(**{f"{field}__isnull": False})
         if listed:
             return self.filter(**{f"{field}__in": subtree_ids(office)})
-        return self.filter(**{f"{field}__path__startswith": office.path})
+        return self.filter(**{f"{field}__path__subtree": office.path})
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
@@ -69,7 +69,7 @@ def subtree_ids(office: Office) -> list[int]:
     if ids is None:
         from docket.offices.models import Office
 
-        ids = list(Office.objects.filter(path__startswith=office.path).values_list("pk", flat=True))
+        ids = list(Office.objects.filter(path__subtree=office.path).values_list("pk", flat=True))
         office._subtree_ids = ids  # type: ignore[attr-defined]
     return ids
 

@@ -37,6 +37,7 @@ import duckdb
 from django.db import connection
 from pyroaring import BitMap
 
+from docket.core.bulk import analyze as analyze  # the bulk loads' ANALYZE, used by the cell rebuilds
 from docket.core.bulk import bulk_insert, bulk_update
 from docket.core.columnar import duck, register
 from docket.core.dates import next_month
@@ -406,7 +407,7 @@ def _still_aimed_at(changes: dict[Key, Delta], removed: set[int]) -> dict[Key, s
         scope, grain, start, campaign, mtype, kind = key
         end = period_end(grain, start)
         measures = Measure.objects.filter(
-            type=mtype, taken_on__gte=start, taken_on__lt=end, office__path__startswith=paths[scope]
+            type=mtype, taken_on__gte=start, taken_on__lt=end, office__path__subtree=paths[scope]
         ).exclude(id__in=removed)
         if campaign:
             measures = measures.filter(campaigns=campaign)
@@ -496,12 +497,3 @@ def stored(bitmap: BitMap) -> tuple[bytes, int, bytes]:
     bitmap.run_optimize()  # one canonical form, so equal sets are equal bytes (and equal digests)
     data = bitmap.serialize()
     return data, len(bitmap), hashlib.blake2b(data, digest_size=16).digest()
-
-
-def analyze(*models: Any) -> None:
-    """After a bulk load on PostgreSQL: fresh planner statistics for the tables just filled."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in models:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -27,6 +27,7 @@ from docket.measures.filtersets import aimed_at_kinds
 from docket.measures.models import Measure, MeasureTarget
 from docket.officers.actors import Actor
 from docket.officers.permissions import require_role, require_within
+from docket.offices import paths
 from docket.offices.models import Level, Office
 from docket.reports.aggregates import ANY, CELL_GRAINS, Aimed, contributions
 from docket.reports.bitmaps import bitmaps, held, union
@@ -297,7 +298,7 @@ def _statement(office: Office, cut: Parts, campaign_id: int, metrics_on: dt.date
         branches.append(_CELL_BRANCH.format(period="period_start BETWEEN %s AND %s", **cell))
         params += [office.pk, Grain.DAY, lo, hi, campaign_id]
     # The records of the partial months no cell covers. The jurisdiction is ``Measure.objects.within``'s: the
-    # office's subtree by its path (the root: every measure of an office).
+    # office's subtree by its path (``path__subtree``'s condition; the root: every measure of an office).
     root = office.parent_id is None
     through = Measure.campaigns.through._meta.db_table
     raw = _RAW_BRANCH.format(
@@ -305,7 +306,7 @@ def _statement(office: Office, cut: Parts, campaign_id: int, metrics_on: dt.date
         office_join="" if root else f"JOIN {q(Office._meta.db_table)} o ON o.id = m.office_id ",
         subject=q(Subject._meta.db_table),
         target=q(MeasureTarget._meta.db_table),
-        jurisdiction="m.office_id IS NOT NULL" if root else "o.path LIKE %s ESCAPE '\\'",
+        jurisdiction="m.office_id IS NOT NULL" if root else paths.condition("o.path", connection.vendor),
         tagged=(
             f" AND EXISTS (SELECT 1 FROM {q(through)} c WHERE c.measure_id = m.id AND c.campaign_id = %s)"  # noqa: S608
             if campaign_id
@@ -319,7 +320,7 @@ def _statement(office: Office, cut: Parts, campaign_id: int, metrics_on: dt.date
         branches.append(raw.format(days=", ".join(["%s"] * len(days))))
         params += days
         if not root:
-            params.append(connection.ops.prep_for_like_query(office.path) + "%")
+            params += paths.bounds(office.path)
         if campaign_id:
             params.append(campaign_id)
     if metrics_on is not None:

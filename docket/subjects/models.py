@@ -25,9 +25,9 @@ class SubjectQuerySet(models.QuerySet["Subject"]):
             return self.none()
         path = office.path
         linked = (
-            models.Q(cases__office__path__startswith=path)
-            | models.Q(clues__office__path__startswith=path)
-            | models.Q(measure_targets__measure__office__path__startswith=path)
+            models.Q(cases__office__path__subtree=path)
+            | models.Q(clues__office__path__subtree=path)
+            | models.Q(measure_targets__measure__office__path__subtree=path)
         )
         people = Subject.objects.filter(kind=Kind.RESPONSIBLE_PERSON).filter(linked).values("pk")
         return self.filter(~models.Q(kind=Kind.RESPONSIBLE_PERSON) | models.Q(pk__in=people))

@@ -44,3 +44,35 @@ def test_the_listed_jurisdiction_is_the_joined_one(tree, team):
             assert "offices_office" not in str(listed.query)
     reader = t.officer(tree.hz, Role.INSPECTOR)
     assert {c.office for c in Case.objects.visible_to(reader, listed=True)} == {tree.hz, tree.xh}
+
+
+def test_a_subtree_is_exactly_the_paths_that_start_with_the_office_s(tree, team):
+    """``path__subtree``, the range the scoping queries use, against the plain prefix test on every office: an
+    office whose path sorts right after the range's end (/000000/3300000/ beside /000000/330000/) is not inside."""
+    t.office("3300000", "相近的编码", tree.national, Level.PROVINCE)
+    t.office("330101", "紧随其后", tree.zj, Level.CITY)
+    t.drive(team, to=State.FILED)
+    t.drive(t.Team(tree.gd), to=State.FILED)
+    offices = list(Office.objects.all())
+    for office in offices:
+        expected = {o.pk for o in offices if o.path.startswith(office.path)}
+        assert set(Office.objects.filter(path__subtree=office.path).values_list("pk", flat=True)) == expected
+        assert set(Case.objects.within(office).values_list("pk", flat=True)) == set(
+            Case.objects.filter(office__path__startswith=office.path).values_list("pk", flat=True)
+        )
+    assert Case.objects.within(tree.zj).exists()
+    assert "LIKE" not in str(Case.objects.within(tree.zj).query)
+
+
+def test_no_query_of_docket_names_a_subtree_by_path_prefix():
+    """Every subtree in a query is ``path__subtree`` (the one condition): a ``path__startswith`` left somewhere
+    plans as the slow LIKE and may disagree with it on where a subtree ends."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "tests" not in p.parts and "migrations" not in p.parts and "path__startswith" in p.read_text()
+    ]
+    assert found == []
