@@ -35,5 +35,8 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 --    REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON public.audit_auditentry FROM docket_app;
 --    REVOKE UPDATE, DELETE, TRUNCATE ON public.audit_auditentry FROM PUBLIC;
 --    GRANT SELECT, INSERT ON public.audit_auditentry TO docket_app;
+--    -- Only a table's owner may ANALYZE it: the bulk loads (imports, the demo, the cells' rebuild) refresh the
+--    -- planner's statistics through docket_analyze(), which runs as the owner on Docket's tables alone.
+--    GRANT EXECUTE ON FUNCTION public.docket_analyze(regclass[]) TO docket_app;
 --
 -- 3. Docket itself (gunicorn, commands, workers) runs with DATABASE_URL=postgres://docket_app:...@db/docket.

@@ -17,6 +17,7 @@ AUDIT_TABLE = "audit_auditentry"
 AUDIT_TRIGGER = "audit_entry_no_update_delete"
 APP_TABLE_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 APP_SEQUENCE_PRIVILEGES = "USAGE, SELECT, UPDATE"
+ANALYZE_FUNCTION = "docket_analyze"
 
 
 def grant_statements(*, app: str, owner: str, database: str, schema: str = "public") -> list[sql.Composed]:
@@ -29,6 +30,7 @@ def grant_statements(*, app: str, owner: str, database: str, schema: str = "publ
         "audit": sql.Identifier(schema, AUDIT_TABLE),
         "tables": sql.SQL(APP_TABLE_PRIVILEGES),
         "sequences": sql.SQL(APP_SEQUENCE_PRIVILEGES),
+        "analyze": sql.Identifier(schema, ANALYZE_FUNCTION),
     }
     texts = [
         "GRANT CONNECT, TEMPORARY ON DATABASE {db} TO {app}",
@@ -41,6 +43,8 @@ def grant_statements(*, app: str, owner: str, database: str, schema: str = "publ
         "REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON {audit} FROM {app}",
         "REVOKE UPDATE, DELETE, TRUNCATE ON {audit} FROM PUBLIC",
         "GRANT SELECT, INSERT ON {audit} TO {app}",
+        # The bulk loads' ANALYZE, which only the tables' owner may run (migration core.0002).
+        "GRANT EXECUTE ON FUNCTION {analyze}(regclass[]) TO {app}",
     ]
     return [sql.SQL(text).format(**ids) for text in texts]
 
@@ -96,6 +100,16 @@ def app_role_problems(cursor: Any, *, app: str, schema: str = "public") -> list[
                 _("%(role)s lacks %(privilege)s on %(table)s: Docket cannot write its trail")
                 % {"role": app, "privilege": privilege, "table": table}
             )
+    function = f"{schema}.{ANALYZE_FUNCTION}(regclass[])"
+    cursor.execute(
+        "SELECT to_regprocedure(%s) IS NOT NULL AND has_function_privilege(%s, %s, 'EXECUTE')",
+        [function, app, function],
+    )
+    if not cursor.fetchone()[0]:
+        problems.append(
+            _("%(role)s may not run %(function)s: the statistics of bulk loads are not refreshed")
+            % {"role": app, "function": function}
+        )
     cursor.execute("SELECT has_parameter_privilege(%s, 'session_replication_role', 'SET')", [app])
     if cursor.fetchone()[0]:
         problems.append(_("%(role)s may set session_replication_role (which skips triggers)") % {"role": app})

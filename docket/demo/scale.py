@@ -348,12 +348,13 @@ def _vacuum_analyze(*tables: Any) -> None:
     counts are answered from the indexes alone; inside a caller's transaction (tests), ANALYZE only."""
     if connection.vendor != "postgresql":
         return
-    if connection.in_atomic_block:
-        analyze(*tables)
-        return
-    with connection.cursor() as cursor:
-        for model in tables:
-            cursor.execute(f"VACUUM (ANALYZE) {connection.ops.quote_name(model._meta.db_table)}")
+    if not connection.in_atomic_block:
+        # VACUUM needs the tables' owner (an application role is answered with a warning); the statistics do not:
+        # ``analyze`` refreshes them as the owner whoever connects.
+        with connection.cursor() as cursor:
+            for model in tables:
+                cursor.execute(f"VACUUM {connection.ops.quote_name(model._meta.db_table)}")
+    analyze(*tables)
 
 
 def _describe(progress: Any, label: str) -> None:
