@@ -80,10 +80,10 @@ def analyze(*models: Any) -> None:
     done. Before that migration (an older migration's own load, run by the owner) a plain ANALYZE."""
     if connection.vendor != "postgresql" or not models:
         return
-    tables = [m._meta.db_table for m in models]
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in models]
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_regprocedure('docket_analyze(regclass[])') IS NOT NULL")
         if cursor.fetchone()[0]:
-            cursor.execute("SELECT docket_analyze(%s::regclass[])", [[connection.ops.quote_name(t) for t in tables]])
+            cursor.execute("SELECT docket_analyze(%s::regclass[])", [tables])
         else:
-            cursor.execute(f"ANALYZE {', '.join(connection.ops.quote_name(t) for t in tables)}")
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
