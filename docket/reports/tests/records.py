@@ -59,14 +59,20 @@ def build(tree: Any, *, seed: int = 7, n: int = 160) -> dict[str, Any]:
             m.save(update_fields=["addressee"])
         else:
             chosen: list[Subject] = []
-            if shape < 0.6:
+            if shape < 0.57:
                 chosen = [rng.choice(rng.choice(list(pool.values())))]
+            elif shape < 0.6:
+                chosen = []  # aimed at nobody Docket knows: an event of "any kind" alone
             elif shape < 0.85:
                 chosen = rng.sample(sites, 2)  # two subjects of one kind
             else:
                 chosen = [rng.choice(orgs), rng.choice(sites)]  # two kinds
             for s in chosen:
                 MeasureTarget.objects.create(measure=m, subject=s)
+            if mtype == "account_closure_order" and shape > 0.8:
+                # Addressed to the platform and naming its accounts: it counts at the accounts alone.
+                m.addressee = rng.choice(orgs)
+                m.save(update_fields=["addressee"])
         for c in campaigns:
             if rng.random() < 0.3:
                 m.campaigns.add(c)
