@@ -122,6 +122,11 @@ class Case(models.Model):
             # A state's cases by nearest due date ("investigating, due first"): walked in order within the state;
             # through case_due_order alone, 37,000 cases of other states were read first at 1,000,000 cases.
             models.Index(fields=["state", "due_on", "-id"], name="case_state_due_order"),
+            # An office's own cases by nearest due date (an office head's "deadlines at risk" and approval queues,
+            # ``below=false``): the office's few hundred due cases, in order, with their state. Without it the
+            # planner combined the office index with case_state_due_order, reading 80,000 open cases of the
+            # country to keep a provincial office's 519 (12 ms, twice per dashboard at 1,000,000 cases).
+            models.Index(fields=["office", "due_on", "-id"], include=["state"], name="case_office_due"),
             # Only open cases have a due date: the dashboards' "overdue" and "due soon" counts over a million cases
             # are read from this small index alone (office and state included), never from the table.
             models.Index(

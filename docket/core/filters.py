@@ -2,12 +2,51 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django_filters.filters import Filter, FilterMethod
+
+
+class FilterSet(django_filters.FilterSet):
+    """The base of every Docket FilterSet: django-filter's, with each instance's filters copied shallowly.
+
+    django-filter deep-copies every declared filter for each FilterSet it makes. The dashboard makes eight of them
+    per request (each number is a queue's FilterSet): measured at 1,000,000 cases, 4,500 ``deepcopy`` calls and
+    about a tenth of the provincial head's page. A filter's state per instance is its ``parent`` and ``model`` (set
+    here, as django-filter sets them), the form field it builds lazily (dropped from the copy, so each instance
+    builds its own), its ``extra`` (copied) and, for a ``method`` filter, the ``FilterMethod`` bound to it (bound
+    to the copy); the rest is its declaration, read and never changed.
+    """
+
+    def __init__(
+        self, data: Any = None, queryset: Any = None, *, request: Any = None, prefix: str | None = None
+    ) -> None:
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {name: _instance_copy(f) for name, f in self.base_filters.items()}
+        for filter_ in self.filters.values():
+            filter_.model = queryset.model
+            filter_.parent = self
+
+
+def _instance_copy(declared: Filter) -> Filter:
+    f = copy.copy(declared)
+    f.extra = dict(declared.extra)
+    f.__dict__.pop("_field", None)
+    if isinstance(f.__dict__.get("filter"), FilterMethod):
+        f.filter = FilterMethod(f)
+    return f
 
 
 class CommaChoices(django_filters.BaseInFilter, django_filters.CharFilter):

@@ -8,11 +8,11 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from docket.core.filters import YesNo
+from docket.core.filters import FilterSet, YesNo
 from docket.offices.models import Office
 
 
-class OfficeFilters(django_filters.FilterSet):
+class OfficeFilters(FilterSet):
     """``office=<code>``: the office and the offices below it; with ``below=false``, that office's own rows alone
     (what an office head runs, as against what the office oversees). Mixed into the FilterSets of the lists that
     have an office."""

@@ -6,12 +6,12 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from docket.core.filters import CommaChoices, WholeNumber
+from docket.core.filters import CommaChoices, FilterSet, WholeNumber
 from docket.statements import rules
 from docket.statements.models import Statement
 
 
-class StatementFilterSet(django_filters.FilterSet):
+class StatementFilterSet(FilterSet):
     platform = WholeNumber(field_name="platform_id", label=_("Platform (subject id)"))
     puid = django_filters.CharFilter(field_name="puid", label=_("Platform's unique identifier"))
     decision_ground = CommaChoices(

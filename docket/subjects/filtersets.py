@@ -8,11 +8,11 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from docket.core.filters import CommaChoices, WholeNumber
+from docket.core.filters import CommaChoices, FilterSet, WholeNumber
 from docket.subjects.models import Kind, Subject, identifier_search
 
 
-class SubjectFilterSet(django_filters.FilterSet):
+class SubjectFilterSet(FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name or identifier contains"))
     kind = CommaChoices(field_name="kind", lookup_expr="in", allowed=Kind.values, label=_("Kinds"))
     platform = django_filters.CharFilter(field_name="platform", label=_("Platform"))
