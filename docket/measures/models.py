@@ -101,7 +101,10 @@ class Measure(models.Model):
             models.Index(fields=["office", "taken_on", "type"], name="measure_office_day_type"),
             # The list's default order, alone and within a type (the report's drill-down links filter by type).
             models.Index(fields=["-taken_on", "-id"], name="measure_taken_order"),
-            models.Index(fields=["type", "-taken_on", "-id"], name="measure_type_taken_order"),
+            # With the office: the national list's "of any office" (``office IS NOT NULL``) is answered from the
+            # index alone, so its capped count of a year's fines reads 100,000 index entries, not the table (103 ms
+            # by a sequential scan at 1,000,000 measures, 41 ms from the index).
+            models.Index(fields=["type", "-taken_on", "-id"], include=["office"], name="measure_type_taken_order"),
             *(
                 models.Index(fields=[f], condition=models.Q(**{f"{f}__isnull": False}), name=f"measure_{f}_set")
                 for f in ("case", "clue", "addressee", "to_office", "created_by")
