@@ -92,6 +92,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--build", type=int, default=0, help="drop the database and load this many cases first")
     parser.add_argument("--repeat", type=int, default=200, help="timed requests per page and reader")
+    parser.add_argument("--page", default="", help="only the pages whose name contains this (e.g. search)")
     args = parser.parse_args()
     setup(args.build)
     from django.db import connection
@@ -111,6 +112,8 @@ def main() -> None:
         client.force_login(officer)
         second_factor(client, officer)
         for name, urls in pages(officer, args.repeat).items():
+            if args.page not in name:
+                continue
             times: list[float] = []
             db: list[float] = []
             counts: set[int] = set()

@@ -191,23 +191,19 @@ def test_postgres_answers_two_characters_from_the_bigram_indexes(team, corpus):
 
 
 @pytest.mark.parametrize(
-    ("probe", "window", "branch"),
+    ("window", "branch"),
     [
-        (1000, 1000, "probe"),  # every match sorted in hand
-        (1, 100_000, "window"),  # more matches than the probe: the newest rows walked
-        (1, 1, "sorted"),  # too few among the newest rows: all matches sorted by the database
+        (100_000, "window"),  # the walk of the newest rows covers every row
+        (1, "sorted"),  # too few among the newest rows: all matches sorted by the database
     ],
 )
-def test_the_rows_shown_are_the_newest_matches_whichever_way_they_are_found(
-    team, corpus, monkeypatch, probe, window, branch
-):
+def test_the_rows_shown_are_the_newest_matches_whichever_way_they_are_found(team, corpus, monkeypatch, window, branch):
     """The groups hold the matches recorded last (highest id first), exactly, in each branch of ``_newest``; and
     ``more`` says whether any match was left out."""
     from django.test.utils import CaptureQueriesContext
 
     from docket.search import queries
 
-    monkeypatch.setattr(queries, "PROBE", probe)
     monkeypatch.setattr(queries, "WINDOW", window)
     sorted_by_database = 0
     for q in ("网信", "直播", "ab", "xY", "张李", "违法赌"):
