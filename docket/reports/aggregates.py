@@ -342,18 +342,38 @@ def cells_requantify(changes: dict[int, int]) -> None:
     if not changes:
         return
     moved = [replace(f, quantity=changes[f.id]) for f in facts(changes)]
-    rows = sorted((d.quantity, *key) for key, d in deltas(moved).items())
+    diffs = {key: d.quantity for key, d in deltas(moved).items() if d.quantity}
+    if not diffs:
+        return
     table = connection.ops.quote_name(Cell._meta.db_table)
+    key_columns = "scope_id, grain, period_start, campaign_id, measure_type, subject_kind"
+    rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(diffs))
+    # Locked in key order, as every writer of the cells takes them (two reports on orders of the same cells wait
+    # rather than deadlock); then moved by one statement instead of one per cell.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        for diff, scope, grain, start, campaign, mtype, kind in rows:
-            # One row each, in key order (two reports on orders of the same cells wait rather than deadlock).
-            cursor.execute(
-                f"UPDATE {table} SET quantity = quantity + %s WHERE scope_id = %s AND grain = %s "  # noqa: S608
-                "AND period_start = %s AND campaign_id = %s AND measure_type = %s AND subject_kind = %s",
-                [diff, scope, grain, start, campaign, mtype, kind],
-            )
-            if cursor.rowcount != 1:
-                raise RuntimeError(f"aggregate cell {(scope, grain, start, campaign, mtype, kind)} is missing")
+        cursor.execute(
+            f"SELECT id, {key_columns} FROM {table} WHERE ({key_columns}) IN (VALUES {rows}) "  # noqa: S608
+            f"ORDER BY {key_columns}{lock}",
+            [value for key in diffs for value in key],
+        )
+        ids = {_key(row[1:]): row[0] for row in cursor.fetchall()}
+        missing = sorted(set(diffs) - set(ids))
+        if missing:
+            raise RuntimeError(f"aggregate cell {missing[0]} is missing")
+        cases = " ".join(["WHEN %s THEN %s"] * len(ids))
+        cursor.execute(
+            f"UPDATE {table} SET quantity = quantity + CASE id {cases} END "  # noqa: S608
+            f"WHERE id IN ({', '.join(['%s'] * len(ids))})",
+            [*(v for key, pk in ids.items() for v in (pk, diffs[key])), *ids.values()],
+        )
+
+
+def _key(row: tuple[Any, ...]) -> Key:
+    scope, grain, start, campaign, mtype, kind = row
+    # SQLite hands a date column back as text.
+    start = start if isinstance(start, dt.date) else dt.date.fromisoformat(start)
+    return (scope, grain, start, campaign, mtype, kind)
 
 
 def _apply(changes: dict[Key, Delta], sign: int, removed: set[int]) -> None:
