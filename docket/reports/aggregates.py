@@ -35,6 +35,7 @@ from typing import Any
 
 import duckdb
 from django.db import connection
+from django.db.models import Min, QuerySet
 from pyroaring import BitMap
 
 from docket.core.bulk import analyze as analyze  # the bulk loads' ANALYZE, used by the cell rebuilds
@@ -230,7 +231,10 @@ def scopes_of(paths: Iterable[str]) -> dict[str, tuple[Scope, ...]]:
     return {p: tuple(found[c] for c in p.strip("/").split("/") if c in found) for p in paths}
 
 
-def facts(measure_ids: Iterable[int]) -> list[Fact]:
+def facts(measure_ids: Iterable[int], *, kinds_only: bool = False) -> list[Fact]:
+    """What each measure contributes. With ``kinds_only``, one target of each kind stands for all the targets of
+    that kind: enough for the cells a measure counts in and what it adds to their events and quantity, not for
+    their distinct subjects (a change of quantity alone; an order of thousands of accounts then reads one row)."""
     ids = sorted(set(measure_ids))
     targets: dict[int, list[Aimed]] = defaultdict(list)
     tags: dict[int, list[int]] = defaultdict(list)
@@ -242,9 +246,10 @@ def facts(measure_ids: Iterable[int]) -> list[Fact]:
                 "id", "office__path", "taken_on", "type", "quantity", "addressee_id", "addressee__kind"
             )
         )
-        for mid, sid, kind in MeasureTarget.objects.filter(measure_id__in=chunk).values_list(
-            "measure_id", "subject_id", "subject__kind"
-        ):
+        aimed: QuerySet[Any, Any] = MeasureTarget.objects.filter(measure_id__in=chunk)
+        if kinds_only:
+            aimed = aimed.values("measure_id", "subject__kind").annotate(one=Min("subject_id")).order_by()
+        for mid, sid, kind in aimed.values_list("measure_id", "one" if kinds_only else "subject_id", "subject__kind"):
             targets[mid].append((sid, kind))
         for mid, cid in through.objects.filter(measure_id__in=chunk).values_list("measure_id", "campaign_id"):
             tags[mid].append(cid)
@@ -341,7 +346,7 @@ def cells_requantify(changes: dict[int, int]) -> None:
     changes = {mid: diff for mid, diff in changes.items() if diff}
     if not changes:
         return
-    moved = [replace(f, quantity=changes[f.id]) for f in facts(changes)]
+    moved = [replace(f, quantity=changes[f.id]) for f in facts(changes, kinds_only=True)]
     diffs = {key: d.quantity for key, d in deltas(moved).items() if d.quantity}
     if not diffs:
         return

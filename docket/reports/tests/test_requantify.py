@@ -55,3 +55,23 @@ def test_one_statement_locks_and_one_moves_whatever_the_cells(counted):
     with CaptureQueriesContext(connection) as none:
         cells_requantify({counted.pk: 0})
     assert none.captured_queries == []
+
+
+def test_reading_one_target_of_each_kind_gives_the_cells_events_and_quantities_of_all(team):
+    from docket.reports.aggregates import deltas, facts
+    from docket.subjects.models import Kind, Subject
+
+    weibo = platform("微博", "weibo")
+    rooms = [
+        Subject.objects.create(kind=Kind.LIVE_ROOM, name=f"直播间{i}", identifier=f"room{i}", platform="weibo")
+        for i in range(3)
+    ]
+    mixed = order(team, weibo, [*accounts("weibo", 30), *rooms])
+    plain = order(team, weibo, accounts("weibo", 5, start=100))
+    Measure.objects.filter(pk__in=[mixed.pk, plain.pk]).update(quantity=7)
+    light = facts([mixed.pk, plain.pk], kinds_only=True)
+    assert sorted(len(f.subjects) for f in light) == [1, 2]  # one stands for each kind
+    full = deltas(facts([mixed.pk, plain.pk]))
+    assert {k: (d.events, d.quantity) for k, d in deltas(light).items()} == {
+        k: (d.events, d.quantity) for k, d in full.items()
+    }
