@@ -24,13 +24,13 @@ from django.contrib.postgres.lookups import DataContains
 from django.db import connection
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import OrderBy, RawSQL
-from django.db.models.functions import Cast, Coalesce, StrIndex, Upper
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import Cast, Coalesce, StrIndex, Substr, Upper
+from django.db.models.lookups import GreaterThan, IContains
 from django.utils.translation import gettext_lazy
 
 from docket.cases.models import Case
 from docket.clues.models import Clue
-from docket.search.indexes import BIGRAMS, CASES, CLUES, SUBJECTS, Indexed
+from docket.search.indexes import BIGRAMS, CASES, CLUES, REFERENCED, SUBJECTS, Indexed
 from docket.subjects.models import Subject, identifier_search
 
 # Longer input is cut: nobody types a whole document into a search box, and a long LIKE costs for nothing.
@@ -144,8 +144,17 @@ def _contains(source: Indexed, q: str, *columns: str, use_index: bool) -> Q:
     # PostgreSQL: icontains is UPPER(column) LIKE UPPER('%q%'), which the trigram indexes on UPPER(column) answer.
     found = Q()
     for column in columns:
-        found |= Q(**{f"{column}__icontains": q})
+        if use_index and column == "ref" and source.key in REFERENCED and connection.vendor == "postgresql":
+            found |= _reference(q)
+        else:
+            found |= Q(**{f"{column}__icontains": q})
     return found
+
+
+def _reference(q: str) -> Q:
+    """The reference holds ``q``: at its start, or after its first character — the same rows as ``icontains``,
+    each side answered by its own index (``indexes.postgres_reference_create``)."""
+    return Q(ref__istartswith=q) | Q(IContains(Substr("ref", 2), q))
 
 
 def search(actor: Any, q: str, *, limit: int = DEFAULT_LIMIT) -> Results:
