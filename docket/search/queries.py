@@ -21,8 +21,9 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.lookups import DataContains
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, Func, Q, QuerySet, TextField, Value
+from django.db.models import F, Func, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.expressions import OrderBy, RawSQL
 from django.db.models.functions import Cast, Coalesce, StrIndex, Substr, Upper
 from django.db.models.lookups import GreaterThan, IContains
@@ -221,11 +222,22 @@ def _newest(scoped: QuerySet[Any], match: Q, plain: Q, limit: int) -> list[Any]:
     rows before sorting: for a term of mid frequency both came on top of the sort (at 1,000,000 cases, a
     provincial search of ``网站10`` spent 85 of its 200 ms there).
     """
+    # Both branches go in one statement, so that a search sends the same queries whatever it finds: the sort is
+    # gated by the walk's count, a condition the database evaluates once, before it would read a match.
     # The reader's newest row bounds the window (read through the jurisdiction like everything else here).
-    top = scoped.order_by("-pk").values_list("pk", flat=True).first()
-    if top is None:
+    newest = Subquery(scoped.order_by("-pk").values("pk")[:1])
+    walk = scoped.filter(plain, pk__gt=newest - WINDOW).order_by("-pk")[:limit]
+    everything = scoped.filter(match).order_by(OrderBy(Coalesce(F("pk"), F("pk")), descending=True))[:limit]
+    try:
+        walk_sql, walk_params = walk.query.sql_with_params()
+        all_sql, all_params = everything.query.sql_with_params()
+    except EmptyResultSet:  # a reader who may see none of the group
         return []
-    rows = list(scoped.filter(plain, pk__gt=top - WINDOW).order_by("-pk")[:limit])
-    if len(rows) == limit or top <= WINDOW:  # enough, or the walk covered every row
-        return rows
-    return list(scoped.filter(match).order_by(OrderBy(Coalesce(F("pk"), F("pk")), descending=True))[:limit])
+    sql = (
+        f"WITH walk AS ({walk_sql}) SELECT walk.*, 0 AS sorted FROM walk UNION ALL "  # noqa: S608 - Django's SQL
+        f"SELECT everything.*, 1 AS sorted FROM ({all_sql}) everything WHERE (SELECT COUNT(*) FROM walk) < %s"
+    )
+    rows = list(scoped.model._default_manager.raw(sql, [*walk_params, *all_params, limit]))
+    walked = [row for row in rows if not row.sorted]
+    found = walked if len(walked) == limit else [row for row in rows if row.sorted]
+    return sorted(found, key=lambda row: row.pk, reverse=True)
