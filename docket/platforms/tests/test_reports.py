@@ -276,3 +276,32 @@ def test_an_order_reported_on_cannot_be_deleted(setup, team):
     with pytest.raises(GateRefused, match="reported"):
         ms.measure_delete(actor=team.head, measure=Measure.objects.get(pk=o.pk), reason="entered twice", now=t.NOW)
     assert Measure.objects.filter(pk=o.pk).exists() and ReportedItem.objects.filter(measure=o).count() == 1
+
+
+@pytest.mark.race("order_items_report")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent PostgreSQL connections")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_twenty_platforms_reporting_at_once_on_orders_of_the_same_cells_all_count(tree):
+    """Orders of one office, day and type move the same cells: twenty platforms' batches at once each lock them
+    (in key order) and move them, none lost, none deadlocked."""
+    from docket.platforms.tests.conftest import platform
+
+    team = t.Team(tree.hz)
+    orgs = [platform(f"平台{i}", f"p{i}") for i in range(t.RACERS)]
+    orders = [order(team, org, accounts(f"p{i}", 3)) for i, org in enumerate(orgs)]
+    clients = [client_of(org) for org in orgs]
+    results = t.race(
+        lambda i: order_items_report(
+            actor=me(clients[i]),
+            measure=fresh(orders[i]),
+            items=[item(i, f"p{i}0"), item(100 + i, f"p{i}1")],
+            now=t.NOW,
+        )
+    )
+    ok, refused = tally(results)
+    assert len(ok) == t.RACERS and not refused
+    assert (
+        sorted(Measure.objects.filter(pk__in=[o.pk for o in orders]).values_list("quantity", flat=True))
+        == [2] * t.RACERS
+    )
+    assert_cells_exact()
