@@ -521,6 +521,22 @@ def measure_correct(
             for s in subjects
             if s.kind not in spec.kinds
         ]
+        kept = {s.pk for s in subjects}
+        reported = (
+            locked.reported_items.exclude(subject_id__in=kept)
+            .values_list("subject__identifier", flat=True)
+            .distinct()
+            .order_by("subject__identifier")[:5]
+        )
+        if reported:
+            # The platform's reports name the order's targets (reported_item_target_fk): what it reported on stays.
+            errors.append(
+                FieldError(
+                    "subjects",
+                    _("the platform has reported on %(ids)s: a target reported on stays on the order")
+                    % {"ids": ", ".join(reported)},
+                )
+            )
     if errors:
         raise InvalidInput(errors)
     before = {

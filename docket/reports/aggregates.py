@@ -35,7 +35,7 @@ from typing import Any
 
 import duckdb
 from django.db import connection
-from django.db.models import Min, QuerySet
+from django.db.models import QuerySet
 from pyroaring import BitMap
 
 from docket.core.bulk import analyze as analyze  # the bulk loads' ANALYZE, used by the cell rebuilds
@@ -45,6 +45,7 @@ from docket.core.dates import next_month
 from docket.measures.models import Measure, MeasureTarget
 from docket.offices.models import Level, Office
 from docket.reports.models import Cell, Grain
+from docket.subjects.models import Subject
 
 ANY = "*"
 CELL_COLUMNS = (
@@ -246,11 +247,13 @@ def facts(measure_ids: Iterable[int], *, kinds_only: bool = False) -> list[Fact]
                 "id", "office__path", "taken_on", "type", "quantity", "addressee_id", "addressee__kind"
             )
         )
-        aimed: QuerySet[Any, Any] = MeasureTarget.objects.filter(measure_id__in=chunk)
         if kinds_only:
-            aimed = aimed.values("measure_id", "subject__kind").annotate(one=Min("subject_id")).order_by()
-        for mid, sid, kind in aimed.values_list("measure_id", "one" if kinds_only else "subject_id", "subject__kind"):
-            targets[mid].append((sid, kind))
+            for mid, sid, kind in _one_target_per_kind(chunk):
+                targets[mid].append((sid, kind))
+        else:
+            aimed: QuerySet[Any, Any] = MeasureTarget.objects.filter(measure_id__in=chunk)
+            for mid, sid, kind in aimed.values_list("measure_id", "subject_id", "subject__kind"):
+                targets[mid].append((sid, kind))
         for mid, cid in through.objects.filter(measure_id__in=chunk).values_list("measure_id", "campaign_id"):
             tags[mid].append(cid)
     scopes = scopes_of(r[1] for r in rows)
@@ -268,6 +271,29 @@ def facts(measure_ids: Iterable[int], *, kinds_only: bool = False) -> list[Fact]
         )
         for mid, path, taken_on, mtype, quantity, addressee, addressee_kind in rows
     ]
+
+
+def _one_target_per_kind(measure_ids: list[int]) -> list[tuple[int, int, str]]:
+    """(measure, its lowest subject of the kind, kind) for each kind the measures' targets are of.
+
+    Each target's subject is looked up by its key (on PostgreSQL a lateral subquery the planner may not flatten):
+    joined, the planner hashed the whole subject registry for an order of a thousand accounts (a sequential scan
+    growing with the registry, once per platform report); looked up, the cost grows with the order alone."""
+    targets = connection.ops.quote_name(MeasureTarget._meta.db_table)
+    subjects = connection.ops.quote_name(Subject._meta.db_table)
+    marks = ", ".join(["%s"] * len(measure_ids))
+    if connection.vendor == "postgresql":
+        lateral = f"(SELECT s.kind FROM {subjects} s WHERE s.id = t.subject_id OFFSET 0) s"  # noqa: S608 - model names
+        source = f"{targets} t CROSS JOIN LATERAL {lateral}"
+    else:
+        source = f"{targets} t JOIN {subjects} s ON s.id = t.subject_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.measure_id, MIN(t.subject_id), s.kind FROM {source} "  # noqa: S608 - names from the models
+            f"WHERE t.measure_id IN ({marks}) GROUP BY t.measure_id, s.kind",
+            measure_ids,
+        )
+        return [(int(m), int(sid), str(kind)) for m, sid, kind in cursor.fetchall()]
 
 
 def deltas(items: Iterable[Fact]) -> dict[Key, Delta]:

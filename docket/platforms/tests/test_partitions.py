@@ -122,3 +122,21 @@ def test_sqlite_keeps_one_table_with_the_same_constraints(team, weibo):
     client = client_of(weibo)
     result = order_items_report(actor=client, measure=o, items=_items(0, 1), now=JAN)
     assert result.stored == 2 and ReportedItem.objects.count() == 3
+
+
+@postgres_only
+def test_the_database_refuses_an_item_about_a_subject_the_order_does_not_aim_at(team, weibo):
+    o = order(team, weibo, accounts("weibo", 2))
+    other = order(team, weibo, accounts("weibo", 1, start=2))
+    stranger = other.targets.get().subject
+    ensure_partition(DEC)
+    with pytest.raises(IntegrityError, match="reported_item_target_fk"), transaction.atomic():
+        _row(weibo, o, stranger).save(force_insert=True)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    # A target of the order is taken; and a reported target cannot leave its order behind the service's back.
+    _row(weibo, o, o.targets.first().subject).save(force_insert=True)
+    with pytest.raises(IntegrityError, match="reported_item_target_fk"), transaction.atomic():
+        o.targets.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")

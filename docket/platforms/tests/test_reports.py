@@ -305,3 +305,24 @@ def test_twenty_platforms_reporting_at_once_on_orders_of_the_same_cells_all_coun
         == [2] * t.RACERS
     )
     assert_cells_exact()
+
+
+def test_a_correction_keeps_every_target_the_platform_reported_on(team, setup):
+    o, client = setup
+    order_items_report(actor=client, measure=o, items=[item(0, "weibo0"), item(1, "weibo1", "not_found")], now=t.NOW)
+    subjects = [m.subject for m in MeasureTarget.objects.filter(measure=o).select_related("subject")]
+    unreported = [s for s in subjects if s.identifier not in ("weibo0", "weibo1")]
+    with pytest.raises(InvalidInput) as refused:
+        ms.measure_correct(actor=team.head, measure=o, reason="名单有误", subjects=unreported, now=t.NOW)
+    assert [e.field for e in refused.value.errors] == ["subjects"]
+    assert "weibo0, weibo1" in refused.value.errors[0].message
+    assert MeasureTarget.objects.filter(measure=o).count() == 10
+    # Targets nobody reported on may go; the reported ones stay with their reports.
+    kept = [s for s in subjects if s.identifier in ("weibo0", "weibo1", "weibo2")]
+    ms.measure_correct(actor=team.head, measure=o, reason="名单有误", subjects=kept, now=t.NOW)
+    assert sorted(MeasureTarget.objects.filter(measure=o).values_list("subject__identifier", flat=True)) == [
+        "weibo0",
+        "weibo1",
+        "weibo2",
+    ]
+    assert ReportedItem.objects.filter(measure=o).count() == 2
