@@ -90,10 +90,12 @@ def application(environ: Any, start_response: Any) -> Any:
     global _handler  # noqa: PLW0603 - one handler per worker, made on its first request
     if _handler is None:
         from django.conf import settings
-        from django.core.wsgi import get_wsgi_application
 
-        _handler = get_wsgi_application()
+        from docket import wsgi
+
+        _handler = wsgi.application
         settings.ROOT_URLCONF = "api_list"
+        wsgi.freeze_startup()  # as Docket's own WSGI module does, with this URLconf
     return _handler(environ, start_response)
 
 
