@@ -1,12 +1,14 @@
 from decimal import Decimal
 from typing import TypeVar
 
+from django.db import connection
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from docket.measures.models import Measure
+from docket.measures.models import Measure, MeasureTarget
 from docket.officers.actors import Actor
 from docket.offices.scoping import ScopedQuerySet, get_visible
+from docket.subjects.models import Subject
 
 Q_ = TypeVar("Q_", bound=QuerySet[Measure])
 
@@ -37,3 +39,17 @@ def with_paid(measures: Q_) -> Q_:
     return measures.annotate(
         paid=Coalesce(Subquery(paid.values("total"), output_field=money), Value(Decimal(0)), output_field=money)
     )
+
+
+def targets_and_subjects_sql() -> str:
+    """The FROM clause of raw SQL reading targets (``t``) with their subjects (``s``) by key.
+
+    On PostgreSQL each target's subject is looked up by a lateral subquery the planner may not flatten
+    (``OFFSET 0``): joined, the planner hashed the whole subject registry for an order of a thousand accounts (a
+    sequential scan of every subject, once per platform report); looked up, the cost follows the order alone."""
+    quote = connection.ops.quote_name
+    targets, subjects = quote(MeasureTarget._meta.db_table), quote(Subject._meta.db_table)
+    if connection.vendor == "postgresql":
+        lateral = f"(SELECT * FROM {subjects} s WHERE s.id = t.subject_id OFFSET 0) s"  # noqa: S608 - model names
+        return f"{targets} t CROSS JOIN LATERAL {lateral}"
+    return f"{targets} t JOIN {subjects} s ON s.id = t.subject_id"

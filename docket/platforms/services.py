@@ -31,6 +31,7 @@ from docket.core.errors import Conflict, Denied, FieldError, GateRefused, Invali
 from docket.core.vocabulary import Kind
 from docket.measures.cells import cells_requantify
 from docket.measures.models import Measure, MeasureTarget, TargetStatus
+from docket.measures.queries import targets_and_subjects_sql
 from docket.measures.services import measure_lock
 from docket.measures.types import PLATFORM_ORDER_TYPES
 from docket.officers.actors import Actor, SystemActor
@@ -325,21 +326,11 @@ def _targets(measure: Measure, names: set[str]) -> tuple[dict[str, _Target], set
         kind, sep, ident = name.partition(":")
         if sep and kind in Kind.values:
             lookup.add(ident)
-    quote = connection.ops.quote_name
     match, params = _among("s.identifier", sorted(lookup))
-    targets, subjects = quote(MeasureTarget._meta.db_table), quote(Subject._meta.db_table)
-    if connection.vendor == "postgresql":
-        # Each target's subject looked up by its key (a lateral subquery the planner may not flatten): joined, the
-        # planner hashed the whole registry for an order of a thousand accounts (a sequential scan of every
-        # subject, once per batch); looked up, the cost grows with the order alone.
-        lateral = f"(SELECT * FROM {subjects} s WHERE s.id = t.subject_id OFFSET 0) s"  # noqa: S608 - model names
-        source = f"{targets} t CROSS JOIN LATERAL {lateral}"
-    else:
-        source = f"{targets} t JOIN {subjects} s ON s.id = t.subject_id"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.id, t.subject_id, t.status, t.done_on, s.identifier, s.kind "  # noqa: S608
-            f"FROM {source} WHERE t.measure_id = %s AND {match}",
+            f"FROM {targets_and_subjects_sql()} WHERE t.measure_id = %s AND {match}",
             [measure.pk, *params],
         )
         rows = cursor.fetchall()

@@ -43,9 +43,9 @@ from docket.core.bulk import bulk_insert, bulk_update
 from docket.core.columnar import duck, register
 from docket.core.dates import next_month
 from docket.measures.models import Measure, MeasureTarget
+from docket.measures.queries import targets_and_subjects_sql
 from docket.offices.models import Level, Office
 from docket.reports.models import Cell, Grain
-from docket.subjects.models import Subject
 
 ANY = "*"
 CELL_COLUMNS = (
@@ -274,22 +274,12 @@ def facts(measure_ids: Iterable[int], *, kinds_only: bool = False) -> list[Fact]
 
 
 def _one_target_per_kind(measure_ids: list[int]) -> list[tuple[int, int, str]]:
-    """(measure, its lowest subject of the kind, kind) for each kind the measures' targets are of.
-
-    Each target's subject is looked up by its key (on PostgreSQL a lateral subquery the planner may not flatten):
-    joined, the planner hashed the whole subject registry for an order of a thousand accounts (a sequential scan
-    growing with the registry, once per platform report); looked up, the cost grows with the order alone."""
-    targets = connection.ops.quote_name(MeasureTarget._meta.db_table)
-    subjects = connection.ops.quote_name(Subject._meta.db_table)
+    """(measure, its lowest subject of the kind, kind) for each kind the measures' targets are of; each target's
+    subject read by key (``targets_and_subjects_sql``), so the cost follows the orders, not the registry."""
     marks = ", ".join(["%s"] * len(measure_ids))
-    if connection.vendor == "postgresql":
-        lateral = f"(SELECT s.kind FROM {subjects} s WHERE s.id = t.subject_id OFFSET 0) s"  # noqa: S608 - model names
-        source = f"{targets} t CROSS JOIN LATERAL {lateral}"
-    else:
-        source = f"{targets} t JOIN {subjects} s ON s.id = t.subject_id"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT t.measure_id, MIN(t.subject_id), s.kind FROM {source} "  # noqa: S608 - names from the models
+            f"SELECT t.measure_id, MIN(t.subject_id), s.kind FROM {targets_and_subjects_sql()} "  # noqa: S608
             f"WHERE t.measure_id IN ({marks}) GROUP BY t.measure_id, s.kind",
             measure_ids,
         )
