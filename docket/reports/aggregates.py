@@ -35,7 +35,6 @@ from typing import Any
 
 import duckdb
 from django.db import connection
-from django.db.models import QuerySet
 from pyroaring import BitMap
 
 from docket.core.bulk import analyze as analyze  # the bulk loads' ANALYZE, used by the cell rebuilds
@@ -251,8 +250,9 @@ def facts(measure_ids: Iterable[int], *, kinds_only: bool = False) -> list[Fact]
             for mid, sid, kind in _one_target_per_kind(chunk):
                 targets[mid].append((sid, kind))
         else:
-            aimed: QuerySet[Any, Any] = MeasureTarget.objects.filter(measure_id__in=chunk)
-            for mid, sid, kind in aimed.values_list("measure_id", "subject_id", "subject__kind"):
+            for mid, sid, kind in MeasureTarget.objects.filter(measure_id__in=chunk).values_list(
+                "measure_id", "subject_id", "subject__kind"
+            ):
                 targets[mid].append((sid, kind))
         for mid, cid in through.objects.filter(measure_id__in=chunk).values_list("measure_id", "campaign_id"):
             tags[mid].append(cid)

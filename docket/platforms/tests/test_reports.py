@@ -326,3 +326,46 @@ def test_a_correction_keeps_every_target_the_platform_reported_on(team, setup):
         "weibo2",
     ]
     assert ReportedItem.objects.filter(measure=o).count() == 2
+
+
+@pytest.mark.race("measure_correct")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent PostgreSQL connections")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_reports_and_corrections_of_one_target_at_once_leave_no_report_without_its_target(tree):
+    """Ten reports on a target and ten corrections taking it off the order, all at once: they queue on the order's
+    row, so either the target went first (every later report refused: not a target) or a report came first (every
+    later correction refused, naming it) — never a report about a target that is gone, never a database error."""
+    from docket.platforms.tests.conftest import platform
+
+    team = t.Team(tree.hz)
+    weibo = platform("微博", "weibo")
+    o = order(team, weibo, accounts("weibo", 3))
+    client = client_of(weibo)
+    others = [m.subject for m in MeasureTarget.objects.filter(measure=o).exclude(subject__identifier="weibo0")]
+
+    def act(i):
+        if i % 2:
+            return ms.measure_correct(
+                actor=me(team.head), measure=fresh(o), reason="名单有误", subjects=others, now=t.NOW
+            )
+        return order_items_report(
+            actor=me(client), measure=fresh(o), items=[item(i, "weibo0", "refused", reason="司法冻结")], now=t.NOW
+        )
+
+    results = t.race(act)
+    broken = [r for r in results if isinstance(r, BaseException) and not isinstance(r, InvalidInput)]
+    assert not broken, broken
+    reports = [r for i, r in enumerate(results) if not i % 2 and not isinstance(r, BaseException)]
+    corrections_refused = [r for i, r in enumerate(results) if i % 2 and isinstance(r, InvalidInput)]
+    reports_refused = [r for i, r in enumerate(results) if not i % 2 and isinstance(r, InvalidInput)]
+    still_aimed = MeasureTarget.objects.filter(measure=o, subject__identifier="weibo0").exists()
+    stored = ReportedItem.objects.filter(measure=o).count()
+    assert stored == len(reports)
+    if still_aimed:
+        # A report came first: every correction was refused, naming the target.
+        assert reports and len(corrections_refused) == t.RACERS // 2
+        assert all("weibo0" in str(r.errors[0].message) for r in corrections_refused)
+    else:
+        # A correction came first: no report was stored, each was told the target is not the order's.
+        assert stored == 0 and len(reports_refused) == t.RACERS // 2
+        assert all(r.errors[0].field == "items.0.target" for r in reports_refused)
