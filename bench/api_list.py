@@ -13,13 +13,22 @@ in each worker or, with ``--redis URL``, in Redis as in a deployment of several 
 request is authenticated as any client's would be (the token looked up and checked each time) and throttled (the
 limits raised so the bench measures the path, not the refusals).
 
-Printed, for the list (``GET /api/v1/cases/?page_size=20``) and the ceiling (``GET /bench/ping/``, an empty
-Django view behind the same middleware), in alternating rounds: req/s, p50 and p95 latency, answers other than
-200; the ratio of the best rounds; the load average of the machine before and after (the figures are only
-comparable within a run on a shared machine). With ``--profile N``: N requests of each in this process (Django's
-test client, no network), the CPU time of this process per request (the server's own cost, whatever the load),
-the wall time and the part of it spent waiting for the database, then the functions that took the list's time
-(cProfile).
+The list keeps its answers under the audit chain's head (docket.api.listcache), so three ways of answering are
+timed, each behind its own gunicorn (only one under load at a time), in alternating rounds with the ceiling
+(``GET /bench/ping/``, an empty Django view behind the same middleware):
+
+- **kept**: the list asked again with nothing changed, answered from what the worker kept (the token still looked
+  up and checked, the limits still counted): the figure for a client polling a list;
+- **computed**: the same list with ``DOCKET_API_LIST_CACHE_MB=0``, every answer computed (the scoping path, the
+  FilterSet, the page and its parties): the figure for lists that differ at each request;
+- **changing**: the kept list while this process changes the records ``--writes`` times a second through a service
+  (an API token made and revoked: two audit entries), so every change sends each worker back to computing.
+
+For each: req/s, p50 and p95 latency, answers other than 200; the ratio of each to the ceiling and of kept to
+computed; the load average of the machine before and after (the figures are only comparable within a run on a
+shared machine). With ``--profile N``: N requests of each in this process (Django's test client, no network), the
+CPU time of this process per request (the server's own cost, whatever the load), the wall time and the part of it
+spent waiting for the database, then the functions that took the list's time (cProfile), for the computed list.
 """
 
 from __future__ import annotations
@@ -55,6 +64,7 @@ os.environ.setdefault("DOCKET_CONN_MAX_AGE", "600")
 
 LIST = "/api/v1/cases/?page_size=20"
 PING = "/bench/ping/"
+KEPT, COMPUTED, CHANGING = "list, kept", "list, computed", "list, kept, records changing"
 # The object type of the audit entry a scale load leaves (docket.demo.scale.MARKER), read before Django is set up.
 MARKER = "demo.scale"
 
@@ -161,8 +171,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
+def serve(workers: int, port: int, *, keep: bool, kind: str = "gthread") -> subprocess.Popen[bytes]:
     env = {**os.environ, "DOCKET_DEBUG": "0", "DOCKET_LOG_LEVEL": "ERROR"}
+    if not keep:
+        env["DOCKET_API_LIST_CACHE_MB"] = "0"
     proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -172,7 +184,14 @@ def serve(workers: int, port: int) -> subprocess.Popen[bytes]:
             "-w",
             str(workers),
             "-k",
-            "sync",
+            kind,
+            # gthread keeps a client's connection open between requests (sync workers close it after each
+            # answer, whatever --keep-alive says); one thread each, as the database connection is the worker's.
+            "--threads",
+            "1",
+            # Each worker listens on its own socket and the kernel spreads the connections over them; on one
+            # shared socket a kept-alive connection stays with whichever worker accepted it first, often the same.
+            "--reuse-port",
             "-b",
             f"127.0.0.1:{port}",
             "--keep-alive",
@@ -286,6 +305,43 @@ def load_python(port: int, path: str, secret: str, connections: int, seconds: in
     }
 
 
+class Writer:
+    """Changes the records ``per_second`` times a second through a service, in a thread of this process."""
+
+    def __init__(self, officer: Any, per_second: float) -> None:
+        import threading
+
+        self.officer, self.pause, self.done = officer, 1 / per_second, threading.Event()
+        self.count = 0
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+
+    def run(self) -> None:
+        from django.db import connection
+        from django.utils import timezone
+
+        from docket.api.services import token_create, token_revoke
+        from docket.officers.actors import SYSTEM
+
+        try:
+            due = time.perf_counter()
+            # On a schedule, not a pause after each change: the rate asked for is the rate made.
+            while not self.done.wait(max(0.0, due - time.perf_counter())):
+                due += self.pause
+                made = token_create(
+                    actor=SYSTEM, officer=self.officer, name=f"change {self.count}", days=1, now=timezone.now()
+                )
+                token_revoke(actor=SYSTEM, token=made.token, now=timezone.now())
+                self.count += 1
+        finally:
+            connection.close()
+
+    def stop(self) -> int:
+        self.done.set()
+        self.thread.join()
+        return self.count
+
+
 # --- the profile ---------------------------------------------------------------------------------------------------
 
 
@@ -300,6 +356,7 @@ def profile(secret: str, n: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     settings.ROOT_URLCONF = "api_list"
+    settings.DOCKET_API_LIST_CACHE_MB = 0  # the computed list: what a kept answer saves is timed over HTTP
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     for _ in range(50):
         for path in (PING, LIST):
@@ -345,10 +402,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--build", type=int, default=5000, help="cases to load when the database has none")
     parser.add_argument("--rebuild", action="store_true", help="drop the database and load it again")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
+    parser.add_argument(
+        "--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn's worker (sync: no keep-alive)"
+    )
     parser.add_argument("--connections", type=int, default=8, help="persistent HTTP connections")
     parser.add_argument("--seconds", type=int, default=10, help="seconds of load per path")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of list and ceiling")
+    parser.add_argument("--writes", type=float, default=20, help="changes a second in the changing rounds")
     parser.add_argument("--profile", type=int, default=0, help="also profile this many requests in process")
     parser.add_argument("--python-client", action="store_true", help="use the Python clients even if wrk exists")
     parser.add_argument(
@@ -372,39 +433,60 @@ def main() -> None:
     connection.close()
     use_wrk = shutil.which("wrk") is not None and not args.python_client
     load = load_wrk if use_wrk else load_python
-    port = free_port()
+    kept_port, computed_port = free_port(), free_port()
     before = loadavg()
-    server = serve(args.workers, port)
-    results: dict[str, list[dict[str, float]]] = {LIST: [], PING: []}
+    servers = [
+        serve(args.workers, kept_port, keep=True, kind=args.worker_class),
+        serve(args.workers, computed_port, keep=False, kind=args.worker_class),
+    ]
+    ways = {
+        KEPT: (kept_port, LIST),
+        COMPUTED: (computed_port, LIST),
+        CHANGING: (kept_port, LIST),
+        PING: (kept_port, PING),
+    }
+    results: dict[str, list[dict[str, float]]] = {way: [] for way in ways}
+    changes = 0
     try:
-        warm(port, LIST, secret, 20 * args.workers)
-        warm(port, PING, secret, 20 * args.workers)
-        # Rounds alternate so that both paths meet the same neighbours on a shared machine.
+        for port, path in set(ways.values()):
+            warm(port, path, secret, 20 * args.workers)
+        # Rounds alternate so that every way meets the same neighbours on a shared machine.
         for _ in range(args.rounds):
-            for path in (LIST, PING):
-                results[path].append(load(port, path, secret, args.connections, args.seconds))
+            for way, (port, path) in ways.items():
+                writer = Writer(officer, args.writes) if way == CHANGING else None
+                results[way].append(load(port, path, secret, args.connections, args.seconds))
+                if writer is not None:
+                    changes += writer.stop()
+                    connection.close()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            server.wait(timeout=30)
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                server.wait(timeout=30)
     after = loadavg()
     print(
-        f"gunicorn -w {args.workers} (sync, keep-alive), {args.connections} persistent connections, "
-        f"{'wrk' if use_wrk else 'Python clients'}, {args.rounds} x {args.seconds} s per path, "
-        f"{os.cpu_count()} cores"
+        f"gunicorn -w {args.workers} ({args.worker_class}), {args.connections} "
+        f"{'persistent ' if args.worker_class == 'gthread' else ''}connections, "
+        f"{'wrk' if use_wrk else 'Python clients'}, {args.rounds} x {args.seconds} s per way, "
+        f"{os.cpu_count()} cores; the list is {LIST}"
     )
     best = {}
-    for path, runs in results.items():
+    for way, runs in results.items():
         for i, r in enumerate(runs):
             print(
-                f"  {path:30} round {i + 1}: {r['rps']:8,.0f} req/s  p50 {r['p50']:6.2f} ms  p95 {r['p95']:6.2f} ms"
+                f"  {way:34} round {i + 1}: {r['rps']:8,.0f} req/s  p50 {r['p50']:6.2f} ms  p95 {r['p95']:6.2f} ms"
                 f"  ({int(r['n']):,} requests, {int(r['errors'])} not 200)"
             )
-        best[path] = max(runs, key=lambda r: r["rps"])
-    ratio = best[LIST]["rps"] / best[PING]["rps"]
+        best[way] = max(runs, key=lambda r: r["rps"])
+    seconds = args.rounds * args.seconds
+    print(f"  (while changing: {changes:,} changes in {seconds} s, {changes / seconds:,.0f} a second)")
+    ceiling = best[PING]["rps"]
+    for way in (KEPT, COMPUTED, CHANGING):
+        print(f"{way:34} {best[way]['rps']:8,.0f} req/s, {best[way]['rps'] / ceiling:.2f} of the ceiling")
     print(
-        f"list {best[LIST]['rps']:,.0f} req/s, ceiling {best[PING]['rps']:,.0f} req/s: ratio {ratio:.2f} "
-        f"(target: >= 1,000 req/s for the list)"
+        f"{'ceiling (empty view)':34} {ceiling:8,.0f} req/s; kept / computed: "
+        f"{best[KEPT]['rps'] / best[COMPUTED]['rps']:.1f} (target: >= 1,000 req/s for the list)"
     )
     print(f"load average before {before}, after {after}")
     if args.profile:

@@ -242,6 +242,9 @@ SPECTACULAR_SETTINGS = {
 DOCKET_API_RATE_TOKEN = env_str("DOCKET_API_RATE_TOKEN", "6000/min")
 DOCKET_API_RATE_ADDRESS = env_str("DOCKET_API_RATE_ADDRESS", "12000/min")
 DOCKET_REDIS_URL = env_str("DOCKET_REDIS_URL", "")
+# Megabytes of the officers' lists' answers each server process keeps under the audit chain's head
+# (docket.api.listcache): every change moves the head, so a kept answer is never stale. 0 computes every answer.
+DOCKET_API_LIST_CACHE_MB = env_int("DOCKET_API_LIST_CACHE_MB", 32)
 # Memory each server process may give to the subject bitmaps of report cells it has read (content-addressed, so
 # never stale): a report over a period whose cells were read before fetches no bitmap again. 0 turns it off.
 DOCKET_REPORT_CACHE_MB = env_int("DOCKET_REPORT_CACHE_MB", 256)

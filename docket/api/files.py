@@ -211,7 +211,9 @@ def _attachment(content: bytes, content_type: str, filename: str, sha256: str) -
 
 class EvidenceDownload(_Download):
     @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **problems_with_corruption(404)},
+        # Sent with the type its bytes were checked to be at upload (any of DOCKET_EVIDENCE_TYPES: an image, a PDF,
+        # a text with its charset, ...), which the item's ``content_type`` names.
+        responses={(200, "*/*"): OpenApiTypes.BINARY, **problems_with_corruption(404)},
     )
     def get(self, request: Request, pk: int) -> HttpResponse:
         """The file, hashed again before it is sent (and the read audited); sent with its checked type, as an

@@ -31,6 +31,7 @@ from docket.api import idempotency
 from docket.api import serializers as s
 from docket.api.authentication import BearerTokenAuthentication
 from docket.api.forms import form_data, form_errors
+from docket.api.listcache import KeptListMixin
 from docket.api.models import IdempotentRequest
 from docket.api.problems import PROBLEM_TYPE, PreconditionFailed, problem_handler
 from docket.api.throttles import AddressRateThrottle, TokenRateThrottle
@@ -210,7 +211,7 @@ class Fallback(ApiMixin):
 
 
 @extend_schema(responses={200: s.OfficeSerializer(many=True), **problems(422)})
-class OfficeList(ApiMixin, generics.ListAPIView[Office]):
+class OfficeList(KeptListMixin, ApiMixin, generics.ListAPIView[Office]):
     """The office tree (public: every officer may name any office in a filter)."""
 
     serializer_class = s.OfficeSerializer
@@ -297,7 +298,7 @@ def case_rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @extend_schema(responses={200: s.CaseSerializer(many=True), **problems(422)})
-class CaseList(ApiMixin, generics.ListAPIView[Case]):
+class CaseList(KeptListMixin, ApiMixin, generics.ListAPIView[Case]):
     """Cases of the jurisdiction, filtered as the workspace's list (the CaseFilterSet), newest first."""
 
     serializer_class = s.CaseSerializer
@@ -352,7 +353,7 @@ def _clues(actor: Any) -> ScopedQuerySet[Clue]:
 
 
 @extend_schema(responses={200: s.ClueSerializer(many=True), **problems(422)})
-class ClueList(ApiMixin, generics.ListAPIView[Clue]):
+class ClueList(KeptListMixin, ApiMixin, generics.ListAPIView[Clue]):
     """Clues of the jurisdiction, filtered by the ClueFilterSet, newest first."""
 
     serializer_class = s.ClueSerializer
@@ -395,7 +396,7 @@ def _measures(actor: Any) -> ScopedQuerySet[Measure]:
 
 
 @extend_schema(responses={200: s.MeasureSerializer(many=True), **problems(422)})
-class MeasureList(ApiMixin, generics.ListAPIView[Measure]):
+class MeasureList(KeptListMixin, ApiMixin, generics.ListAPIView[Measure]):
     """Measures of the jurisdiction, filtered by the MeasureFilterSet, newest first."""
 
     serializer_class = s.MeasureSerializer
@@ -437,7 +438,7 @@ class MeasureStep(ApiMixin):
 
 
 @extend_schema(responses={200: s.SubjectSerializer(many=True), **problems(422)})
-class SubjectList(ApiMixin, generics.ListAPIView[Subject]):
+class SubjectList(KeptListMixin, ApiMixin, generics.ListAPIView[Subject]):
     """Subjects you may see, filtered by the SubjectFilterSet; identity numbers masked."""
 
     serializer_class = s.SubjectSerializer

@@ -127,3 +127,30 @@ def test_command_prints_the_token_alone_on_the_last_line(tree):
     assert hashlib.sha256(secret.encode()).hexdigest() == token.secret_hash
     assert token.expires_at - token.created_at == dt.timedelta(days=7)
     assert AuditEntry.objects.get(action="api_token.create").actor_name == "system:system"
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_prepared_token_lookup_follows_the_connection_and_outlives_a_rollback(tree):
+    """On PostgreSQL the lookup is prepared on each connection at its first request: a new connection prepares it
+    again, and a transaction rolled back after preparing it leaves it in place."""
+    from django.db import transaction
+
+    from docket.api.tests.conftest import api_as, secret_for
+
+    secret = secret_for(t.officer(tree.hz, Role.CASE_OFFICER))
+    assert api_as(secret=secret).get("/api/v1/cases/").status_code == 200
+    connection.close()
+    assert api_as(secret=secret).get("/api/v1/cases/").status_code == 200
+
+    class Undone(Exception):
+        pass
+
+    connection.close()
+    with pytest.raises(Undone), transaction.atomic():
+        assert api_as(secret=secret).get("/api/v1/cases/").status_code == 200
+        raise Undone
+    assert api_as(secret=secret).get("/api/v1/cases/").status_code == 200
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE name = 'docket_token_lookup'")
+            assert cursor.fetchone() == (1,)
