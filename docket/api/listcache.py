@@ -11,7 +11,9 @@ that read holds at least every change the head names (READ COMMITTED may show a 
 never older). Everything else of the request still runs each time: the token is looked up and checked (a revoked
 token or a deactivated officer is refused at once), the rate limits count, the parameters are read. Only answers
 that need nothing but the records are kept: a list whose rows depended on the clock could not be (see
-CONTRIBUTING.md). A process keeps at most ``DOCKET_API_LIST_CACHE_MB`` megabytes of answers (0: none), least
+CONTRIBUTING.md). A change written outside Docket's services (SQL by hand) moves no head: the lists show it after
+the next audited change or restart (a deploy's data migration comes with a restart, which keeps nothing). A process
+keeps at most ``DOCKET_API_LIST_CACHE_MB`` megabytes of answers (0: none), least
 recently used first out.
 """
 

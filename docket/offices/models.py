@@ -36,6 +36,12 @@ class Office(models.Model):
         verbose_name = _("office")
         verbose_name_plural = _("offices")
         ordering = ["path"]
+        indexes = [
+            # The scoping path joins each row to its office and tests the office's path (lists newest first walk
+            # the rows and look their offices up one by one): with the path and the code in the index, a look-up
+            # reads the index alone (a province's case list: 1,504 → 1,023 buffers, 1.1 → 0.7 ms). PostgreSQL only.
+            models.Index(fields=["id"], include=["path", "code"], name="office_scope_idx"),
+        ]
         constraints = [
             # One tree: the scoping path reads "the root's jurisdiction" as "everything" (no filter at all).
             models.UniqueConstraint(

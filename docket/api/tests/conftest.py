@@ -31,13 +31,3 @@ def api_as(officer=None, secret=None):
     if officer is not None or secret is not None:
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret or secret_for(officer)}")
     return client
-
-
-@pytest.fixture(autouse=True)
-def _nothing_kept():
-    # Each test's lists are answered from its own records (a rolled-back test's chain may reuse a head).
-    from docket.api.listcache import kept
-
-    kept.clear()
-    yield
-    kept.clear()
