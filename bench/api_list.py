@@ -6,12 +6,14 @@ minimal Django view under the same server in the same run (the ceiling).
 
 The database named in DATABASE_URL is used as it is when it holds a ``docket demo --scale`` load; otherwise (or
 with ``--rebuild``) it is dropped, created afresh and loaded with ``--build`` cases. The reader is an office head of
-the busiest provincial office, with a token made for the run. gunicorn serves Docket with sync workers and
-``--keep-alive``; database connections are kept by ``DOCKET_CONN_MAX_AGE`` (600 s here), the rate limits are kept
-in each worker or, with ``--redis URL``, in Redis as in a deployment of several processes. A load generator keeps
-``--connections`` HTTP connections open: wrk when it is installed, else Python clients in as many processes. Every
-request is authenticated as any client's would be (the token looked up and checked each time) and throttled (the
-limits raised so the bench measures the path, not the refusals).
+the busiest provincial office, with a token made for the run (``--reader county|city|national``: another level's;
+a county's 21 newest among a million cases are found by another plan than a province's). gunicorn serves Docket
+with ``gthread`` workers of one thread each (``--worker-class sync`` closes the connection after every answer)
+and ``--reuse-port``; database connections are kept by ``DOCKET_CONN_MAX_AGE`` (600 s here), the rate limits are
+kept in each worker or, with ``--redis URL``, in Redis as in a deployment of several processes. A load generator
+keeps ``--connections`` HTTP connections open: wrk when it is installed, else Python clients in as many
+processes. Every request is authenticated as any client's would be (the token looked up and checked each time)
+and throttled (the limits raised so the bench measures the path, not the refusals).
 
 The list keeps its answers under the audit chain's head (docket.api.listcache), so three ways of answering are
 timed, each behind its own gunicorn (only one under load at a time), in alternating rounds with the ceiling
@@ -142,16 +144,17 @@ def prepare(build: int, *, rebuild: bool) -> None:
         print("using the scale load already in the database")
 
 
-def reader() -> tuple[Any, str]:
-    """An office head of the busiest provincial office and a new token of theirs."""
+def reader(level: str) -> tuple[Any, str]:
+    """An office head of the busiest office of ``level`` (the national office: the root) and a new token of theirs."""
     from common import busiest_office
     from django.utils import timezone
 
     from docket.api.services import token_create
     from docket.officers.actors import SYSTEM
     from docket.officers.models import Officer, OfficerRole, Role
+    from docket.offices.models import Office
 
-    office = busiest_office("province")
+    office = Office.objects.get(parent=None) if level == "national" else busiest_office(level)
     officer, _created = Officer.objects.get_or_create(
         username=f"apibench-{office.code}", defaults={"office": office, "display_name": "API bench"}
     )
@@ -404,6 +407,12 @@ def main() -> None:
     parser.add_argument("--rebuild", action="store_true", help="drop the database and load it again")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
     parser.add_argument(
+        "--reader",
+        default="province",
+        choices=["county", "city", "province", "national"],
+        help="the reader: an office head of the busiest office of this level",
+    )
+    parser.add_argument(
         "--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn's worker (sync: no keep-alive)"
     )
     parser.add_argument("--connections", type=int, default=8, help="persistent HTTP connections")
@@ -424,7 +433,7 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    officer, secret = reader()
+    officer, secret = reader(args.reader)
     print(
         f"reader: {officer.username} ({officer.office.code}); CONN_MAX_AGE="
         f"{settings.DATABASES['default']['CONN_MAX_AGE']}; rate limits in "
