@@ -13,14 +13,12 @@ token or a deactivated officer is refused at once), the rate limits count, the p
 that need nothing but the records are kept: a list whose rows depended on the clock could not be (see
 CONTRIBUTING.md). A change written outside Docket's services (SQL by hand) moves no head: the lists show it after
 the next audited change or restart (a deploy's data migration comes with a restart, which keeps nothing). A process
-keeps at most ``DOCKET_API_LIST_CACHE_MB`` megabytes of answers (0: none), least
-recently used first out.
+keeps at most ``DOCKET_API_LIST_CACHE_MB`` megabytes of answers (0: none), least recently used first out
+(docket.core.memory, as the report cells' bitmaps).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
@@ -29,47 +27,18 @@ from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from docket.core.memory import SizedLRU
+
 # An answer larger than this is computed each time: a few pages of 100 rows fit, an export does not.
 LARGEST = 256 * 1024
 
 
-class _Kept:
-    """Answers by key, least recently used first out, within a number of bytes; safe for a server's threads."""
-
-    def __init__(self) -> None:
-        self._answers: OrderedDict[tuple[Any, ...], tuple[bytes, str]] = OrderedDict()
-        self._lock = threading.Lock()
-        self.size = 0
-
-    def get(self, key: tuple[Any, ...]) -> tuple[bytes, str] | None:
-        with self._lock:
-            answer = self._answers.get(key)
-            if answer is not None:
-                self._answers.move_to_end(key)
-            return answer
-
-    def put(self, key: tuple[Any, ...], answer: tuple[bytes, str], room: int) -> None:
-        """Keep ``answer``, then let the least recently used go until the answers fit in ``room`` bytes."""
-        with self._lock:
-            before = self._answers.pop(key, None)
-            if before is not None:
-                self.size -= len(before[0])
-            self._answers[key] = answer
-            self.size += len(answer[0])
-            while self.size > room:
-                _key, gone = self._answers.popitem(last=False)
-                self.size -= len(gone[0])
-
-    def clear(self) -> None:
-        with self._lock:
-            self._answers.clear()
-            self.size = 0
-
-    def __len__(self) -> int:
-        return len(self._answers)
+def _budget() -> int:
+    return int(settings.DOCKET_API_LIST_CACHE_MB) * 1024 * 1024
 
 
-kept = _Kept()
+# (body, content type) by key.
+kept: SizedLRU[tuple[Any, ...], tuple[bytes, str]] = SizedLRU(_budget)
 
 
 def _key(view: Any, request: Request) -> tuple[Any, ...] | None:
@@ -97,8 +66,7 @@ class KeptListMixin:
     """For a list view whose answer depends on the records, the reader and the request alone."""
 
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Any:
-        room = settings.DOCKET_API_LIST_CACHE_MB * 1024 * 1024
-        key = _key(self, request) if room > 0 else None
+        key = _key(self, request) if _budget() > 0 else None
         if key is not None:
             answer = kept.get(key)
             if answer is not None:
@@ -110,6 +78,6 @@ class KeptListMixin:
             response.accepted_media_type = request.accepted_media_type
             response.renderer_context = self.get_renderer_context()  # type: ignore[attr-defined]
             response.render()
-            if len(response.content) <= min(LARGEST, room):
-                kept.put(key, (response.content, response["Content-Type"]), room)
+            if len(response.content) <= LARGEST:
+                kept.put(key, (response.content, response["Content-Type"]), len(response.content))
         return response

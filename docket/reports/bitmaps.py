@@ -9,8 +9,6 @@ frozen (nobody can change one by accident) and bounded by ``DOCKET_REPORT_CACHE_
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,55 +16,17 @@ from django.conf import settings
 from django.db import connection
 from pyroaring import BitMap, FrozenBitMap
 
+from docket.core.memory import SizedLRU
 from docket.reports.models import Cell
 
 EMPTY = FrozenBitMap()
 
 
-class BitmapCache:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._items: OrderedDict[bytes, tuple[FrozenBitMap, int]] = OrderedDict()
-        self._bytes = 0
-        self.hits = 0
-        self.misses = 0
-
-    def budget(self) -> int:
-        return int(getattr(settings, "DOCKET_REPORT_CACHE_MB", 0)) * 1024 * 1024
-
-    def get(self, digest: bytes) -> FrozenBitMap | None:
-        if not digest:
-            return None
-        with self._lock:
-            found = self._items.get(digest)
-            if found is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(digest)
-            self.hits += 1
-            return found[0]
-
-    def put(self, digest: bytes, bitmap: FrozenBitMap, size: int) -> None:
-        budget = self.budget()
-        if not digest or size > budget:
-            return
-        with self._lock:
-            if digest in self._items:
-                return
-            self._items[digest] = (bitmap, size)
-            self._bytes += size
-            while self._bytes > budget:
-                _old, (_bm, old_size) = self._items.popitem(last=False)
-                self._bytes -= old_size
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-            self.hits = self.misses = 0
+def _budget() -> int:
+    return int(getattr(settings, "DOCKET_REPORT_CACHE_MB", 0)) * 1024 * 1024
 
 
-CACHE = BitmapCache()
+CACHE: SizedLRU[bytes, FrozenBitMap] = SizedLRU(_budget)
 
 
 def bitmaps(cells: dict[int, bytes]) -> dict[int, FrozenBitMap]:
@@ -76,7 +36,7 @@ def bitmaps(cells: dict[int, bytes]) -> dict[int, FrozenBitMap]:
     # Cells of the same content (a kind's cell holding every subject of its type) are fetched once.
     same: dict[bytes, list[int]] = {}
     for pk, digest in cells.items():
-        held = CACHE.get(bytes(digest))
+        held = CACHE.get(bytes(digest)) if digest else None  # a cell without a digest is read each time
         if held is not None:
             out[pk] = held
         elif not digest:
@@ -94,13 +54,14 @@ def bitmaps(cells: dict[int, bytes]) -> dict[int, FrozenBitMap]:
             out[pk] = bitmap
             for twin in same.get(bytes(digest or b""), ()):
                 out[twin] = bitmap
-            CACHE.put(bytes(digest or b""), bitmap, len(raw))
+            if digest:
+                CACHE.put(bytes(digest), bitmap, len(raw))
     return out
 
 
 def held(digest: bytes, raw: bytes) -> None:
     """Keep a bitmap read along with its cell (``raw``, serialised), unless the cache holds its content already."""
-    if CACHE.get(digest) is None:
+    if digest and CACHE.get(digest) is None:
         CACHE.put(digest, FrozenBitMap.deserialize(raw) if raw else EMPTY, len(raw))
 
 

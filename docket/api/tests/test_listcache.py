@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from docket import testing as t
 from docket.api import listcache
-from docket.api.listcache import _Kept, kept
+from docket.api.listcache import kept
 from docket.api.tests.conftest import api_as, secret_for
 from docket.cases import services as cs
 from docket.cases.models import Case, State
+from docket.core.memory import SizedLRU
 from docket.officers.models import Role
 from docket.officers.services import officer_role_revoke
 
@@ -68,6 +69,7 @@ def test_a_kept_answer_still_needs_a_live_token_and_officer(team):
     t.drive(team, to=State.FILED)
     secret = secret_for(team.head)
     assert api_as(secret=secret).get("/api/v1/cases/").status_code == 200
+    assert len(kept) == 1
     # Switched off behind the services' backs (no audit entry, so the head stays): the token is still checked.
     type(team.head).objects.filter(pk=team.head.pk).update(is_active=False)
     assert api_as(secret=secret).get("/api/v1/cases/").status_code == 401
@@ -86,6 +88,7 @@ def test_kept_answers_count_against_the_rate_limit(team, settings):
     settings.DOCKET_API_RATE_TOKEN = "3/min"
     api = api_as(team.head)
     assert [api.get("/api/v1/cases/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert len(kept) == 1  # the second and third were kept answers
 
 
 def test_a_refusal_is_not_kept(team):
@@ -108,20 +111,21 @@ def test_with_no_room_every_answer_is_computed(team, settings):
 
 
 def test_the_least_recently_used_answer_goes_first_when_the_room_is_full():
-    answers = _Kept()
+    answers: SizedLRU[tuple[str], bytes] = SizedLRU(lambda: 25)
     for key in ("a", "b", "c"):
-        answers.put((key,), (key.encode() * 10, "application/json"), room=25)
+        answers.put((key,), key.encode() * 10, 10)
     assert answers.get(("a",)) is None and answers.size == 20
     assert answers.get(("b",)) is not None  # b is now the most recently used
-    answers.put(("d",), (b"d" * 10, "application/json"), room=25)
+    answers.put(("d",), b"d" * 10, 10)
     assert answers.get(("c",)) is None and answers.get(("b",)) is not None
-    answers.put(("b",), (b"b" * 5, "application/json"), room=25)  # kept again: counted once
+    answers.put(("b",), b"b" * 5, 5)  # kept again: counted once
     assert answers.size == 15 and len(answers) == 2
+    answers.put(("e",), b"e" * 26, 26)  # larger than the whole room: not kept, nothing lost for it
+    assert answers.get(("e",)) is None and len(answers) == 2
 
 
-def test_an_answer_larger_than_the_room_is_not_kept(team, settings):
+def test_an_answer_larger_than_the_largest_kept_is_computed_each_time(team):
     t.drive(team, to=State.FILED)
-    settings.DOCKET_API_LIST_CACHE_MB = 1
     api = api_as(team.head)
     api.get("/api/v1/cases/")
     assert len(kept) == 1
