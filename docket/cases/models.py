@@ -47,6 +47,29 @@ class Case(models.Model):
     office = models.ForeignKey(
         "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="cases"
     )
+    # The offices above the case's office at depths 1 and 2 of the tree (the provincial and the city level; the
+    # office itself at its own depth), kept by the database (triggers of migration 0010) from the office's path on
+    # every insert and change of office, whoever writes the row. The scoping path reads a provincial or city
+    # office's jurisdiction as one of them equal to it, so its newest cases are read from an index in order
+    # instead of walking the country's newest and looking up each one's office (a city's list: 9,706 rows for 21).
+    ancestor_1 = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("office at depth 1"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # indexed by case_ancestor_1_order, which leads with it
+    )
+    ancestor_2 = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("office at depth 2"),
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # indexed by case_ancestor_2_order
+    )
     ref = models.CharField(_("reference"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=300)
     clue = models.ForeignKey(
@@ -107,6 +130,8 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated at"))
 
     objects = ScopedManager()
+    # The scoping path's shortcut: an office at depth d reads the cases whose ancestor_d is itself.
+    jurisdiction_ancestors = ("ancestor_1", "ancestor_2")
 
     class Meta:
         verbose_name = _("case")
@@ -114,6 +139,13 @@ class Case(models.Model):
         ordering = ["-filed_on", "-id"]
         indexes = [
             models.Index(fields=["office", "state"], name="case_office_state"),
+            # A provincial or city office's cases newest first (the API's lists, the workspace's by id), and counted
+            # by state (a list's count of one state: 32 → 1.2 ms for a province at 1,000,000 cases; the counts of an
+            # office and its subtree otherwise combined the ancestor's and the state's indexes).
+            models.Index(fields=["ancestor_1", "-id"], name="case_ancestor_1_order"),
+            models.Index(fields=["ancestor_2", "-id"], name="case_ancestor_2_order"),
+            models.Index(fields=["ancestor_1", "state"], name="case_ancestor_1_state"),
+            models.Index(fields=["ancestor_2", "state"], name="case_ancestor_2_state"),
             # What the lists sort by (the default order, then by urgency) and filter by, so a page of a million
             # cases is read from an index in order instead of sorted.
             models.Index(fields=["-filed_on", "-id"], name="case_filed_order"),
