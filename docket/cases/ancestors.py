@@ -78,21 +78,18 @@ SQLITE_INSTALL = [
 SQLITE_UNINSTALL = [f"DROP TRIGGER IF EXISTS {TRIGGER_INSERT}", f"DROP TRIGGER IF EXISTS {TRIGGER_UPDATE}"]
 
 
+def _execute(connection: Any, postgres: str, sqlite: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in [postgres] if connection.vendor == "postgresql" else sqlite:
+            cursor.execute(statement)
+
+
 def install(connection: Any) -> None:
     """The triggers, then every existing case's ancestors (a change of office through the update trigger)."""
+    _execute(connection, POSTGRES_INSTALL, SQLITE_INSTALL)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_INSTALL)
-        else:
-            for statement in SQLITE_INSTALL:
-                cursor.execute(statement)
         cursor.execute("UPDATE cases_case SET office_id = office_id")
 
 
 def uninstall(connection: Any) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_UNINSTALL)
-        else:
-            for statement in SQLITE_UNINSTALL:
-                cursor.execute(statement)
+    _execute(connection, POSTGRES_UNINSTALL, SQLITE_UNINSTALL)
