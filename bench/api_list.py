@@ -15,9 +15,9 @@ keeps ``--connections`` HTTP connections open: wrk when it is installed, else Py
 processes. Every request is authenticated as any client's would be (the token looked up and checked each time)
 and throttled (the limits raised so the bench measures the path, not the refusals).
 
-The list keeps its answers under the audit chain's head (docket.api.listcache), so three ways of answering are
-timed, each behind its own gunicorn (only one under load at a time), in alternating rounds with the ceiling
-(``GET /bench/ping/``, an empty Django view behind the same middleware):
+The list keeps its answers under the audit chain's head (docket.api.listcache), so three ways of answering (and a
+fourth for comparison) are timed, each behind its own gunicorn (only one under load at a time), in alternating rounds
+with the ceiling (``GET /bench/ping/``, an empty Django view behind the same middleware):
 
 - **kept**: the list asked again with nothing changed, answered from what the worker kept (the token still looked
   up and checked, the limits still counted): the figure for a client polling a list;
@@ -25,6 +25,8 @@ timed, each behind its own gunicorn (only one under load at a time), in alternat
   FilterSet, the page and its parties): the figure for lists that differ at each request;
 - **changing**: the kept list while this process changes the records ``--writes`` times a second through a service
   (an API token made and revoked: two audit entries), so every change sends each worker back to computing.
+- **computed, path join**: the computed list with the scoping path's join on the offices' paths for every reader,
+  as before the cases kept their offices at depths 1 and 2 (``cases.0010``): that change measured in the same run.
 
 For each: req/s, p50 and p95 latency, answers other than 200; the ratio of each to the ceiling and of kept to
 computed; the load average of the machine before and after (the figures are only comparable within a run on a
@@ -67,6 +69,9 @@ os.environ.setdefault("DOCKET_CONN_MAX_AGE", "600")
 LIST = "/api/v1/cases/?page_size=20"
 PING = "/bench/ping/"
 KEPT, COMPUTED, CHANGING = "list, kept", "list, computed", "list, kept, records changing"
+# The computed list with the scoping path's join on the offices' paths for every reader, as before the cases kept
+# their offices at depths 1 and 2 (cases.0010): the comparison made in the same run.
+JOINED = "list, computed, path join"
 # The object type of the audit entry a scale load leaves (docket.demo.scale.MARKER), read before Django is set up.
 MARKER = "demo.scale"
 
@@ -107,6 +112,10 @@ def application(environ: Any, start_response: Any) -> Any:
 
         _handler = wsgi.application
         settings.ROOT_URLCONF = "api_list"
+        if os.environ.get("BENCH_PATH_JOIN") == "1":
+            from docket.cases.models import Case
+
+            Case.jurisdiction_ancestors = ()
         wsgi.freeze_startup()  # as Docket's own WSGI module does, with this URLconf
     return _handler(environ, start_response)
 
@@ -174,8 +183,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(workers: int, port: int, *, keep: bool, kind: str = "gthread") -> subprocess.Popen[bytes]:
-    env = {**os.environ, "DOCKET_DEBUG": "0", "DOCKET_LOG_LEVEL": "ERROR"}
+def serve(
+    workers: int, port: int, *, keep: bool, kind: str = "gthread", path_join: bool = False
+) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DOCKET_DEBUG": "0", "DOCKET_LOG_LEVEL": "ERROR", "BENCH_PATH_JOIN": "1" if path_join else ""}
     if not keep:
         env["DOCKET_API_LIST_CACHE_MB"] = "0"
     proc = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
@@ -442,15 +453,17 @@ def main() -> None:
     connection.close()
     use_wrk = shutil.which("wrk") is not None and not args.python_client
     load = load_wrk if use_wrk else load_python
-    kept_port, computed_port = free_port(), free_port()
+    kept_port, computed_port, joined_port = free_port(), free_port(), free_port()
     before = loadavg()
     servers = [
         serve(args.workers, kept_port, keep=True, kind=args.worker_class),
         serve(args.workers, computed_port, keep=False, kind=args.worker_class),
+        serve(args.workers, joined_port, keep=False, kind=args.worker_class, path_join=True),
     ]
     ways = {
         KEPT: (kept_port, LIST),
         COMPUTED: (computed_port, LIST),
+        JOINED: (joined_port, LIST),
         CHANGING: (kept_port, LIST),
         PING: (kept_port, PING),
     }
@@ -491,8 +504,9 @@ def main() -> None:
     seconds = args.rounds * args.seconds
     print(f"  (while changing: {changes:,} changes in {seconds} s, {changes / seconds:,.0f} a second)")
     ceiling = best[PING]["rps"]
-    for way in (KEPT, COMPUTED, CHANGING):
+    for way in (KEPT, COMPUTED, JOINED, CHANGING):
         print(f"{way:34} {best[way]['rps']:8,.0f} req/s, {best[way]['rps'] / ceiling:.2f} of the ceiling")
+    print(f"{'computed / computed by path join':34} {best[COMPUTED]['rps'] / best[JOINED]['rps']:8.2f}")
     print(
         f"{'ceiling (empty view)':34} {ceiling:8,.0f} req/s; kept / computed: "
         f"{best[KEPT]['rps'] / best[COMPUTED]['rps']:.1f} (target: >= 1,000 req/s for the list)"
