@@ -18,6 +18,7 @@ from docket.core.vocabulary import MeasureType
 from docket.demo.scale import _foreign_keys_check, _foreign_keys_off, scale_generate
 from docket.evidence.models import EvidenceItem
 from docket.measures.models import Measure, MeasureTarget
+from docket.offices.models import Office
 from docket.reports.aggregates import cells_rebuild
 from docket.reports.tests.test_figures import cell_rows
 from docket.workdays.calendar import add_calendar_days
@@ -47,6 +48,11 @@ def test_scale_builds_consistent_cases(db):
     assert set(cases.values_list("office__level", flat=True)) == {"national", "province", "city", "county"}
     assert set(cases.values_list("state", flat=True)) == set(State.values)
     assert ClockSuspension.objects.filter(ends_on__isnull=True).exists()
+    # The loader writes the cases in bulk (COPY on PostgreSQL), naming no ancestors: the database's triggers set them.
+    offices = dict(Office.objects.values_list("code", "pk"))
+    for path, a1, a2 in cases.values_list("office__path", "ancestor_1_id", "ancestor_2_id"):
+        codes = path.strip("/").split("/")
+        assert (a1, a2) == tuple(offices[codes[d]] if d < len(codes) else None for d in (1, 2)), path
 
     # Dates in order, never after today, none in the published years; due dates as the clocks give them.
     today = NOW.date()
