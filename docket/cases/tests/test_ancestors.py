@@ -14,13 +14,6 @@ def _ancestors(case_id):
     return tuple(Case.objects.filter(pk=case_id).values_list("ancestor_1_id", "ancestor_2_id").get())
 
 
-def _copy(case, ref):
-    """A new row of ``case``'s columns under another reference (the instance's ancestors are whatever it holds)."""
-    case.pk = None
-    case.ref = ref
-    return case
-
-
 def test_every_level_s_case_gets_its_offices_at_depths_1_and_2(tree):
     cases = {office.code: t.drive(t.Team(office), to=State.FILED) for office in (tree.zj, tree.hz, tree.xh, tree.gd)}
     assert _ancestors(cases["330000"].pk) == (tree.zj.pk, None)
@@ -32,11 +25,11 @@ def test_every_level_s_case_gets_its_offices_at_depths_1_and_2(tree):
 def test_a_bulk_write_and_sql_by_hand_get_them_too_and_a_wrong_value_is_put_right(tree):
     case = t.drive(t.Team(tree.xh), to=State.FILED)
     # bulk_create writes the instance's values (here the other province's) without save().
-    wrong = _copy(Case.objects.get(pk=case.pk), "BULK-1")
+    wrong = Case.objects.get(pk=case.pk)
+    wrong.pk, wrong.ref = None, "BULK-1"
     wrong.ancestor_1_id, wrong.ancestor_2_id = tree.gd.pk, tree.nb.pk
-    (bulk,) = Case.objects.bulk_create([wrong])
-    bulk_id = bulk.pk if bulk.pk is not None else Case.objects.get(ref="BULK-1").pk
-    assert _ancestors(bulk_id) == (tree.zj.pk, tree.hz.pk)
+    Case.objects.bulk_create([wrong])
+    assert _ancestors(Case.objects.get(ref="BULK-1").pk) == (tree.zj.pk, tree.hz.pk)
     # A change of the columns themselves, by SQL, is taken back to what the office's path says.
     with connection.cursor() as cursor:
         cursor.execute(

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 
 from docket import testing as t
 from docket.cases.models import Case, State
+from docket.clues.models import Clue
 from docket.officers.models import Officer, Role
 from docket.offices.models import Level, Office
 
@@ -36,14 +37,17 @@ def test_the_listed_jurisdiction_is_the_joined_one(tree, team):
     t.drive(t.Team(tree.xh), to=State.FILED)
     t.drive(t.Team(tree.nb), to=State.FILED)
     t.drive(t.Team(tree.gd), to=State.FILED)
-    for office in (tree.national, tree.zj, tree.hz, tree.xh, tree.nb, tree.gd):
-        reader = t.officer(office, Role.INSPECTOR)
-        listed = Case.objects.visible_to(reader, listed=True)
-        assert set(listed) == set(Case.objects.visible_to(reader)), office.code
-        if office.parent_id is not None:
-            assert "offices_office" not in str(listed.query)
-    reader = t.officer(tree.hz, Role.INSPECTOR)
-    assert {c.office for c in Case.objects.visible_to(reader, listed=True)} == {tree.hz, tree.xh}
+    # Cases read a province's and a city's jurisdiction by their ancestor columns, listed or not; clues keep no
+    # such columns, so they hold the listed reading to the joined one at every level.
+    for model in (Case, Clue):
+        for office in (tree.national, tree.zj, tree.hz, tree.xh, tree.nb, tree.gd):
+            reader = t.officer(office, Role.INSPECTOR)
+            listed = model.objects.visible_to(reader, listed=True)
+            assert set(listed) == set(model.objects.visible_to(reader)), (model, office.code)
+            if office.parent_id is not None:
+                assert "offices_office" not in str(listed.query)
+        reader = t.officer(tree.hz, Role.INSPECTOR)
+        assert {c.office for c in model.objects.visible_to(reader, listed=True)} == {tree.hz, tree.xh}, model
 
 
 def test_a_subtree_is_exactly_the_paths_that_start_with_the_office_s(tree, team):
@@ -57,11 +61,13 @@ def test_a_subtree_is_exactly_the_paths_that_start_with_the_office_s(tree, team)
     for office in offices:
         expected = {o.pk for o in offices if o.path.startswith(office.path)}
         assert set(Office.objects.filter(path__subtree=office.path).values_list("pk", flat=True)) == expected
-        assert set(Case.objects.within(office).values_list("pk", flat=True)) == set(
-            Case.objects.filter(office__path__startswith=office.path).values_list("pk", flat=True)
-        )
-    assert Case.objects.within(tree.zj).exists()
-    assert "LIKE" not in str(Case.objects.within(tree.zj).query)
+        # Cases by their ancestor columns at depths 1 and 2, clues by the path range at every depth.
+        for model in (Case, Clue):
+            assert set(model.objects.within(office).values_list("pk", flat=True)) == set(
+                model.objects.filter(office__path__startswith=office.path).values_list("pk", flat=True)
+            ), (model, office.code)
+    assert Clue.objects.within(tree.zj).exists()
+    assert "LIKE" not in str(Clue.objects.within(tree.zj).query)
 
 
 def test_no_query_of_docket_names_a_subtree_by_path_prefix():
