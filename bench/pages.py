@@ -7,9 +7,9 @@ load); with it, that database is dropped, created afresh and loaded with that ma
 dashboard, the case list unfiltered and filtered (investigating, nearest due date first), a case page, the clue,
 measure (unfiltered, and the fines of a year) and subject lists, and the search — is requested through Django's test
 client (the whole request: middleware with the session and second factor checks, the scoped querysets, the
-rendering; no network), warm, ``--repeat`` times (at least 200 for the figures the issue asks for), as three
-readers: a case officer of the busiest county office (one of its own investigators, so "my cases" is full), the head
-of the busiest provincial office and a national inspector. The case pages and searches go round different cases and
+rendering; no network), warm, ``--repeat`` times (at least 200 for the figures the issue asks for), as four
+readers: a case officer of the busiest county office (one of its own investigators, so "my cases" is full), the heads
+of the busiest city and provincial offices and a national inspector. The case pages and searches go round different cases and
 terms. Beside the times, the database's share and the number of queries of each page.
 """
 
@@ -30,7 +30,7 @@ P95_LIMIT_MS = 150.0
 
 
 def readers() -> dict[str, Any]:
-    """The three readers, each in the busiest office of its level (scale officers; the inspector is added)."""
+    """The four readers, each in the busiest office of its level (scale officers; the inspector is added)."""
     from django.db.models import Count, Q
 
     from docket.cases.models import Case
@@ -39,23 +39,30 @@ def readers() -> dict[str, Any]:
 
     busiest = busiest_office
 
-    county, province = busiest("county"), busiest("province")
+    county, city, province = busiest("county"), busiest("city"), busiest("province")
     officer = (
         Officer.objects.filter(office=county, roles__role=Role.CASE_OFFICER, is_active=True)
         .annotate(n=Count("assignments", filter=Q(assignments__active=True)))
         .order_by("-n", "id")
         .first()
     )
-    head = Officer.objects.filter(office=province, roles__role=Role.OFFICE_HEAD, is_active=True).order_by("id").first()
+    heads = Officer.objects.filter(roles__role=Role.OFFICE_HEAD, is_active=True).order_by("id")
+    head, city_head = heads.filter(office=province).first(), heads.filter(office=city).first()
     national = Office.objects.get(code="000000")
     inspector, _created = Officer.objects.get_or_create(
         username="bench-000000-inspector", defaults={"office": national, "is_staff": True}
     )
     OfficerRole.objects.get_or_create(officer=inspector, role=Role.INSPECTOR)
-    if officer is None or head is None:
+    if officer is None or head is None or city_head is None:
         raise SystemExit("the scale load has no officers: load it with docket demo --scale N")
     out = {}
-    for label, who in (("county officer", officer), ("provincial head", head), ("national inspector", inspector)):
+    readers = (
+        ("county officer", officer),
+        ("city head", city_head),
+        ("provincial head", head),
+        ("national inspector", inspector),
+    )
+    for label, who in readers:
         assert who.office is not None
         within = Case.objects.filter(office__path__startswith=who.office.path).count()
         out[f"{label} ({who.office.code}, {within:,} cases)"] = who

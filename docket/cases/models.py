@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from docket.offices.models import ancestor_field
 from docket.offices.scoping import ScopedManager
 
 
@@ -52,24 +53,8 @@ class Case(models.Model):
     # every insert and change of office, whoever writes the row. The scoping path reads a provincial or city
     # office's jurisdiction as one of them equal to it, so its newest cases are read from an index in order
     # instead of walking the country's newest and looking up each one's office (a city's list: 9,706 rows for 21).
-    ancestor_1 = models.ForeignKey(
-        "offices.Office",
-        verbose_name=_("office at depth 1"),
-        null=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,  # indexed by case_ancestor_1_order, which leads with it
-    )
-    ancestor_2 = models.ForeignKey(
-        "offices.Office",
-        verbose_name=_("office at depth 2"),
-        null=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,  # indexed by case_ancestor_2_order
-    )
+    ancestor_1 = ancestor_field(1)  # indexed by case_ancestor_1_order, which leads with it
+    ancestor_2 = ancestor_field(2)  # indexed by case_ancestor_2_order
     ref = models.CharField(_("reference"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=300)
     clue = models.ForeignKey(

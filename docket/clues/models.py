@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from docket.offices.models import ancestor_field
 from docket.offices.scoping import ScopedManager
 
 
@@ -26,6 +27,10 @@ class Clue(models.Model):
     office = models.ForeignKey(
         "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="clues"
     )
+    # The offices above the clue's office at depths 1 and 2, kept by the database (``offices.ancestors``, migration
+    # 0006) whoever writes the row: a provincial or city office's clues are read by one column and an index in order.
+    ancestor_1 = ancestor_field(1)  # indexed by clue_ancestor_1_order
+    ancestor_2 = ancestor_field(2)  # indexed by clue_ancestor_2_order
     ref = models.CharField(_("reference"), max_length=40, unique=True)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     received_on = models.DateField(_("received on"))
@@ -95,6 +100,7 @@ class Clue(models.Model):
     created_at = models.DateTimeField(_("registered at"))
 
     objects = ScopedManager()
+    jurisdiction_ancestors = ("ancestor_1", "ancestor_2")
 
     class Meta:
         verbose_name = _("clue")
@@ -105,6 +111,12 @@ class Clue(models.Model):
             # The lists' default order, alone and within a status (the open clues).
             models.Index(fields=["-received_on", "-id"], name="clue_received_order"),
             models.Index(fields=["status", "-received_on", "-id"], name="clue_status_received_order"),
+            # A provincial or a city office's clues (jurisdiction_ancestors) newest first, as the workspace and the
+            # API list them; with the status, a list's count of the open ones reads the index alone.
+            *(
+                models.Index(fields=[a, "-id"], include=["status"], name=f"clue_{a}_order")
+                for a in ("ancestor_1", "ancestor_2")
+            ),
             # An office's open clues, counted on the dashboards for each office of a jurisdiction.
             models.Index(fields=["office", "status"], name="clue_office_status"),
         ]

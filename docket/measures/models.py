@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from docket.measures.types import Authority, MeasureType
+from docket.offices.models import ancestor_field
 from docket.offices.scoping import ScopedManager
 
 
@@ -18,6 +19,11 @@ class Measure(models.Model):
     office = models.ForeignKey(
         "offices.Office", verbose_name=_("office"), on_delete=models.PROTECT, related_name="measures", db_index=False
     )
+    # The offices above the measure's office at depths 1 and 2, kept by the database (``offices.ancestors``,
+    # migration 0008) whoever writes the row, an import's included: a provincial or city office's measures are read
+    # by one column and an index in order.
+    ancestor_1 = ancestor_field(1)  # indexed by measure_ancestor_1_order
+    ancestor_2 = ancestor_field(2)  # indexed by measure_ancestor_2_order
     type = models.CharField(_("type"), max_length=24, choices=MeasureType.choices)
     taken_on = models.DateField(_("taken on"))
     # The optional links are indexed only where set (Meta.indexes): most measures have none of them, and an
@@ -92,6 +98,7 @@ class Measure(models.Model):
     created_at = models.DateTimeField(_("recorded at"))
 
     objects = ScopedManager()
+    jurisdiction_ancestors = ("ancestor_1", "ancestor_2")
 
     class Meta:
         verbose_name = _("measure")
@@ -105,6 +112,13 @@ class Measure(models.Model):
             # index alone, so its capped count of a year's fines reads 100,000 index entries, not the table (103 ms
             # by a sequential scan at 1,000,000 measures, 41 ms from the index).
             models.Index(fields=["type", "-taken_on", "-id"], include=["office"], name="measure_type_taken_order"),
+            # A provincial or a city office's measures (jurisdiction_ancestors) newest first, as the workspace and
+            # the API list them; with the type and the day, a list's count of a year's fines reads the index alone
+            # (without them, 15 ms from the table for a province's 8,799 against 6.5 ms by the offices' index).
+            *(
+                models.Index(fields=[a, "-id"], include=["type", "taken_on"], name=f"measure_{a}_order")
+                for a in ("ancestor_1", "ancestor_2")
+            ),
             *(
                 models.Index(fields=[f], condition=models.Q(**{f"{f}__isnull": False}), name=f"measure_{f}_set")
                 for f in ("case", "clue", "addressee", "to_office", "created_by")

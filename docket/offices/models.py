@@ -69,6 +69,23 @@ class Office(models.Model):
         return Office.objects.filter(code__in=codes[:-1]).order_by("path")
 
 
+_DEPTHS = {1: _("office at depth 1"), 2: _("office at depth 2")}
+
+
+def ancestor_field(depth: int) -> "models.ForeignKey[Office | None, Office | None]":
+    """The office at ``depth`` above a row's office (1: provincial, 2: city; the office itself at its own depth),
+    set by the database (``offices.ancestors``) and read by the scoping path (``jurisdiction_ancestors``)."""
+    return models.ForeignKey(
+        "offices.Office",
+        verbose_name=_DEPTHS[depth],
+        null=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # each model's index leads with it, followed by the order of its lists
+    )
+
+
 class OfficeCounter(models.Model):
     """The running number of one series (clue refs, case refs, a kind of document) of an office in a year.
 

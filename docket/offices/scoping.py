@@ -48,7 +48,7 @@ class ScopedQuerySet(models.QuerySet[M]):
         query instead: the planner then knows how many rows the jurisdiction holds, which a query combining it
         with another index (the search's substring indexes) needs — joined, a provincial search probed the
         substring index once per office below (270 ms), listed once (15 ms). A model that keeps the offices at
-        depths 1 and 2 in its own columns (``jurisdiction_ancestors``, kept by triggers: ``cases.ancestors``) is
+        depths 1 and 2 in its own columns (``jurisdiction_ancestors``, kept by triggers: ``offices.ancestors``) is
         read by one of them for an office at those depths, listed or not: its statistics give the planner the size.
         """
         field = getattr(self.model, "jurisdiction_field", "office")

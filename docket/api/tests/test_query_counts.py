@@ -70,7 +70,7 @@ QUERIES: dict[str, int | dict[str, int]] = {
     "GET /api/v1/evidence/{id}/": 11,
     "GET /api/v1/documents/{id}/pdf/": 11,
     "GET /api/v1/figures/": 2,
-    "GET /api/v1/search/": 8,
+    "GET /api/v1/search/": 7,
     "GET /api/v1/audit/{type}/{id}/": 3,
     "GET /api/v1/statements/": 2,
     "GET /api/v1/statements/figures/": 6,

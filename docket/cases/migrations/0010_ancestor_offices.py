@@ -6,15 +6,15 @@ from django.db import migrations, models
 
 
 def install(apps, schema_editor):
-    from docket.cases.ancestors import install
+    from docket.offices.ancestors import CASES
 
-    install(schema_editor.connection)
+    CASES.install(schema_editor.connection)
 
 
 def uninstall(apps, schema_editor):
-    from docket.cases.ancestors import uninstall
+    from docket.offices.ancestors import CASES
 
-    uninstall(schema_editor.connection)
+    CASES.uninstall(schema_editor.connection)
 
 
 class Migration(migrations.Migration):

@@ -48,11 +48,13 @@ def test_scale_builds_consistent_cases(db):
     assert set(cases.values_list("office__level", flat=True)) == {"national", "province", "city", "county"}
     assert set(cases.values_list("state", flat=True)) == set(State.values)
     assert ClockSuspension.objects.filter(ends_on__isnull=True).exists()
-    # The loader writes the cases in bulk (COPY on PostgreSQL), naming no ancestors: the database's triggers set them.
+    # The loader writes cases, clues and measures in bulk (COPY on PostgreSQL, with the foreign keys' triggers off
+    # for a superuser), naming no ancestors: the database's triggers set them all the same.
     offices = dict(Office.objects.values_list("code", "pk"))
-    for path, a1, a2 in cases.values_list("office__path", "ancestor_1_id", "ancestor_2_id"):
-        codes = path.strip("/").split("/")
-        assert (a1, a2) == tuple(offices[codes[d]] if d < len(codes) else None for d in (1, 2)), path
+    for model in (Case, Clue, Measure):
+        for path, a1, a2 in model.objects.values_list("office__path", "ancestor_1_id", "ancestor_2_id"):
+            codes = path.strip("/").split("/")
+            assert (a1, a2) == tuple(offices[codes[d]] if d < len(codes) else None for d in (1, 2)), (model, path)
 
     # Dates in order, never after today, none in the published years; due dates as the clocks give them.
     today = NOW.date()

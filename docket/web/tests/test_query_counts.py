@@ -58,7 +58,7 @@ QUERIES: dict[str, int | dict[str, int]] = {
     "case page": 27,
     "clue page": 14,
     "subject page": 11,
-    "search": 13,
+    "search": 12,
     "report page": 15,
     "measure page": 16,
     "reminders": 8,
