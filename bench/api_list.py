@@ -2,7 +2,7 @@
 minimal Django view under the same server in the same run (the ceiling).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/docket_apibench .venv/bin/python bench/api_list.py \
-        [--build 5000] [--workers 2] [--connections 8] [--seconds 10] [--profile 2000]
+        [--build 5000] [--workers 2] [--connections 8] [--seconds 10] [--profile 2000] [--list cases|clues|measures]
 
 The database named in DATABASE_URL is used as it is when it holds a ``docket demo --scale`` load; otherwise (or
 with ``--rebuild``) it is dropped, created afresh and loaded with ``--build`` cases. The reader is an office head of
@@ -26,7 +26,10 @@ with the ceiling (``GET /bench/ping/``, an empty Django view behind the same mid
 - **changing**: the kept list while this process changes the records ``--writes`` times a second through a service
   (an API token made and revoked: two audit entries), so every change sends each worker back to computing.
 - **computed, path join**: the computed list with the scoping path's join on the offices' paths for every reader,
-  as before the cases kept their offices at depths 1 and 2 (``cases.0010``): that change measured in the same run.
+  as before cases, clues and measures kept their offices at depths 1 and 2 (``offices.ancestors``): that change
+  measured in the same run.
+
+The list is the cases' (``--list clues`` or ``measures``: theirs, 20 rows each, the same ways).
 
 For each: req/s, p50 and p95 latency, answers other than 200; the ratio of each to the ceiling and of kept to
 computed; the load average of the machine before and after (the figures are only comparable within a run on a
@@ -66,11 +69,12 @@ os.environ.setdefault("DOCKET_API_RATE_TOKEN", "100000000/min")
 os.environ.setdefault("DOCKET_API_RATE_ADDRESS", "100000000/min")
 os.environ.setdefault("DOCKET_CONN_MAX_AGE", "600")
 
-LIST = "/api/v1/cases/?page_size=20"
+LISTS = {name: f"/api/v1/{name}/?page_size=20" for name in ("cases", "clues", "measures")}
+LIST = LISTS["cases"]  # --list chooses another
 PING = "/bench/ping/"
 KEPT, COMPUTED, CHANGING = "list, kept", "list, computed", "list, kept, records changing"
-# The computed list with the scoping path's join on the offices' paths for every reader, as before the cases kept
-# their offices at depths 1 and 2 (cases.0010): the comparison made in the same run.
+# The computed list with the scoping path's join on the offices' paths for every reader, as before the models kept
+# their offices at depths 1 and 2 (offices.ancestors): the comparison made in the same run.
 JOINED = "list, computed, path join"
 # The object type of the audit entry a scale load leaves (docket.demo.scale.MARKER), read before Django is set up.
 MARKER = "demo.scale"
@@ -114,8 +118,11 @@ def application(environ: Any, start_response: Any) -> Any:
         settings.ROOT_URLCONF = "api_list"
         if os.environ.get("BENCH_PATH_JOIN") == "1":
             from docket.cases.models import Case
+            from docket.clues.models import Clue
+            from docket.measures.models import Measure
 
-            Case.jurisdiction_ancestors = ()
+            for model in (Case, Clue, Measure):
+                model.jurisdiction_ancestors = ()
         wsgi.freeze_startup()  # as Docket's own WSGI module does, with this URLconf
     return _handler(environ, start_response)
 
@@ -431,11 +438,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of list and ceiling")
     parser.add_argument("--writes", type=float, default=20, help="changes a second in the changing rounds")
     parser.add_argument("--profile", type=int, default=0, help="also profile this many requests in process")
+    parser.add_argument("--list", default="cases", choices=sorted(LISTS), help="the list timed")
     parser.add_argument("--python-client", action="store_true", help="use the Python clients even if wrk exists")
     parser.add_argument(
         "--redis", default="", help="the rate limits' store shared by the workers, e.g. redis://127.0.0.1:6379/12"
     )
     args = parser.parse_args()
+    global LIST  # noqa: PLW0603 - the list of this run, read by the profile as well
+    LIST = LISTS[args.list]
     if args.redis:
         os.environ["DOCKET_REDIS_URL"] = args.redis
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):

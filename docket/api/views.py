@@ -246,38 +246,42 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-# The SQL of the parties of a page, by database and page length: the ORM compiles it once, not at each request
-# (compiling it cost more than running it).
-_PARTIES_SQL: dict[tuple[str, int], str] = {}
+# The SQL of the parties of a page, by link table, database and page length: the ORM compiles it once, not at
+# each request (compiling it cost more than running it).
+_PARTIES_SQL: dict[tuple[str, str, int], str] = {}
 
 
-def _party_links(case_ids: list[int]) -> list[tuple[Any, ...]]:
-    key = (connection.vendor, len(case_ids))
+def _parties(through: type[Model], owner: str, ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The subjects linked to each of ``ids`` by ``through`` (whose key to the owner is ``owner``), as
+    PartySerializer shows them (the identifier masked), in the subjects' order (kind, name), as a prefetch gives."""
+    parties: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+    if not ids:
+        return parties
+    key = (through._meta.db_table, connection.vendor, len(ids))
     sql = _PARTIES_SQL.get(key)
     if sql is None:
-        # Ordered as the subjects are (kind, name), as a prefetch of the parties would be.
         links = (
-            Case.parties.through.objects.filter(case_id__in=case_ids)
+            through._default_manager.filter(**{f"{owner}_id__in": ids})
             .order_by("subject__kind", "subject__name", "subject_id")
-            .values_list("case_id", "subject_id", "subject__kind", "subject__name", "subject__identifier")
+            .values_list(f"{owner}_id", "subject_id", "subject__kind", "subject__name", "subject__identifier")
         )
         sql, params = links.query.get_compiler(connection=connection).as_sql()
-        if list(params) != case_ids:  # the ids are its only parameters, in their order
+        if list(params) != ids:  # the ids are its only parameters, in their order
             raise AssertionError(params)
         _PARTIES_SQL[key] = sql
     with connection.cursor() as cursor:
-        cursor.execute(sql, case_ids)
-        return list(cursor.fetchall())
+        cursor.execute(sql, ids)
+        for owner_id, pk, kind, name, identifier in cursor.fetchall():
+            parties[owner_id].append(
+                {"id": pk, "kind": kind, "name": name, "identifier": mask_identifier(kind, identifier)}
+            )
+    return parties
 
 
 def case_rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """CaseSerializer's rows, built from the values of a page: the same JSON (``test_api`` compares them), at a
     fraction of the cost of a model and a serializer per case and per party (most of a list's time otherwise)."""
-    parties: dict[int, list[dict[str, Any]]] = {c["id"]: [] for c in cases}
-    if not parties:
-        return []
-    for case_id, pk, kind, name, identifier in _party_links(list(parties)):
-        parties[case_id].append({"id": pk, "kind": kind, "name": name, "identifier": mask_identifier(kind, identifier)})
+    parties = _parties(Case.parties.through, "case", [c["id"] for c in cases])
     return [
         {
             "id": c["id"],
@@ -352,6 +356,30 @@ def _clues(actor: Any) -> ScopedQuerySet[Clue]:
     return Clue.objects.visible_to(actor).select_related("office").prefetch_related("subjects")
 
 
+# ClueSerializer's fields but the office and the subjects, read as values.
+CLUE_COLUMNS = ("id", "ref", "source", "received_on", "summary", "status", "due_on", "outcome_on")
+
+
+def clue_rows(clues: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ClueSerializer's rows, built from the values of a page (``test_api`` compares them), as ``case_rows``."""
+    subjects = _parties(Clue.subjects.through, "clue", [c["id"] for c in clues])
+    return [
+        {
+            "id": c["id"],
+            "ref": c["ref"],
+            "office": c["office_code"],
+            "source": c["source"],
+            "received_on": _day(c["received_on"]),
+            "summary": c["summary"],
+            "status": c["status"],
+            "due_on": _day(c["due_on"]),
+            "outcome_on": _day(c["outcome_on"]),
+            "subjects": subjects[c["id"]],
+        }
+        for c in clues
+    ]
+
+
 @extend_schema(responses={200: s.ClueSerializer(many=True), **problems(422)})
 class ClueList(KeptListMixin, ApiMixin, generics.ListAPIView[Clue]):
     """Clues of the jurisdiction, filtered by the ClueFilterSet, newest first."""
@@ -360,8 +388,13 @@ class ClueList(KeptListMixin, ApiMixin, generics.ListAPIView[Clue]):
     filter_backends = [StrictFilters]
     filterset_class = ClueFilterSet
 
-    def get_queryset(self) -> QuerySet[Clue]:
-        return _clues(self.request.user)
+    def get_queryset(self) -> Any:
+        # Values, not models, as the cases' list (clue_rows).
+        return Clue.objects.visible_to(self.request.user).values(*CLUE_COLUMNS, office_code=F("office__code"))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(clue_rows(page or []))
 
 
 def _clue_answer(clue: Clue, actor: Any) -> Response:
@@ -395,6 +428,49 @@ def _measures(actor: Any) -> ScopedQuerySet[Measure]:
     return Measure.objects.visible_to(actor).select_related("office", "case", "clue").prefetch_related("subjects")
 
 
+# MeasureSerializer's fields but the office, the case, the clue and the subjects, read as values.
+MEASURE_COLUMNS = (
+    "id",
+    "type",
+    "taken_on",
+    "amount",
+    "quantity",
+    "due_on",
+    "starts_on",
+    "ends_on",
+    "confirmed_on",
+    "verified_on",
+    "verification",
+)
+# The amount as the serializer writes it (a string of two decimals, or null): its own field, made once.
+_AMOUNT = s.MeasureSerializer().fields["amount"]
+
+
+def measure_rows(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """MeasureSerializer's rows, built from the values of a page (``test_api`` compares them), as ``case_rows``."""
+    subjects = _parties(Measure.subjects.through, "measure", [m["id"] for m in measures])
+    return [
+        {
+            "id": m["id"],
+            "office": m["office_code"],
+            "type": m["type"],
+            "taken_on": _day(m["taken_on"]),
+            "case": m["case_ref"],
+            "clue": m["clue_ref"],
+            "subjects": subjects[m["id"]],
+            "amount": None if m["amount"] is None else _AMOUNT.to_representation(m["amount"]),
+            "quantity": m["quantity"],
+            "due_on": _day(m["due_on"]),
+            "starts_on": _day(m["starts_on"]),
+            "ends_on": _day(m["ends_on"]),
+            "confirmed_on": _day(m["confirmed_on"]),
+            "verified_on": _day(m["verified_on"]),
+            "verification": m["verification"],
+        }
+        for m in measures
+    ]
+
+
 @extend_schema(responses={200: s.MeasureSerializer(many=True), **problems(422)})
 class MeasureList(KeptListMixin, ApiMixin, generics.ListAPIView[Measure]):
     """Measures of the jurisdiction, filtered by the MeasureFilterSet, newest first."""
@@ -403,8 +479,15 @@ class MeasureList(KeptListMixin, ApiMixin, generics.ListAPIView[Measure]):
     filter_backends = [StrictFilters]
     filterset_class = MeasureFilterSet
 
-    def get_queryset(self) -> QuerySet[Measure]:
-        return _measures(self.request.user)
+    def get_queryset(self) -> Any:
+        # Values, not models, as the cases' list (measure_rows).
+        return Measure.objects.visible_to(self.request.user).values(
+            *MEASURE_COLUMNS, office_code=F("office__code"), case_ref=F("case__ref"), clue_ref=F("clue__ref")
+        )
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(measure_rows(page or []))
 
 
 def _measure_answer(measure: Measure, actor: Any) -> Response:

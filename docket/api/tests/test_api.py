@@ -209,6 +209,77 @@ def test_the_case_list_rows_are_the_serializers_own(tree, team):
     assert any(p["identifier"] == person.display_identifier != person.identifier for r in rows for p in r["parties"])
 
 
+def test_the_clue_and_measure_list_rows_are_the_serializers_own(tree, team):
+    """The clue and measure lists build their rows from values (views.clue_rows, measure_rows), as the cases'."""
+    from decimal import Decimal
+
+    from docket.api.serializers import ClueSerializer, MeasureSerializer
+    from docket.clues.models import Clue, Source
+    from docket.clues.services import clue_register
+    from docket.measures import services as ms
+    from docket.subjects.models import Kind, Subject
+
+    person = Subject.objects.create(kind=Kind.RESPONSIBLE_PERSON, name="李四", identifier=t.valid_resident_id(8))
+    subjects = [person, t.organisation(name="乙公司"), t.website("example.cn")]
+    clue = clue_register(
+        actor=team.a,
+        source=Source.PUBLIC_REPORT,
+        received_on=dt.date(2024, 6, 3),
+        summary="举报",
+        subjects=subjects,
+        now=t.NOW,
+    )
+    clue_register(
+        actor=team.a,
+        source=Source.PUBLIC_REPORT,
+        received_on=dt.date(2024, 6, 4),
+        summary="无主体",
+        subjects=[],
+        now=t.NOW,
+    )
+    case = t.drive(team, to=State.FILED, party=subjects[1])
+    ms.measure_record(
+        actor=team.a,
+        type="rectification_order",
+        taken_on=dt.date(2024, 6, 5),
+        subjects=subjects[1:],
+        due_on=dt.date(2024, 7, 5),
+        details={"requirements": "整改"},
+        now=t.NOW,
+    )
+    fine = Measure.objects.create(
+        office=team.office,
+        type="fine",
+        taken_on=dt.date(2024, 6, 6),
+        amount=Decimal("12345.5"),
+        clue=clue,
+        case=case,
+        authority="",
+        created_at=timezone.now(),
+    )
+    fine.subjects.add(person)  # a person fined: the identifier masked in the list as on the page
+    api = api_as(team.head)
+    for path, model, serializer, related in (
+        ("/api/v1/clues/", Clue, ClueSerializer, ("office",)),
+        ("/api/v1/measures/", Measure, MeasureSerializer, ("office", "case", "clue")),
+    ):
+        rows = api.get(path, {"page_size": 100}).json()["results"]
+        objects = (
+            model.objects.filter(pk__in=[r["id"] for r in rows])
+            .order_by("-id")
+            .select_related(*related)
+            .prefetch_related("subjects")
+        )
+        assert json.loads(json.dumps(serializer(objects, many=True).data)) == rows
+        assert any(
+            p["identifier"] == person.display_identifier != person.identifier for r in rows for p in r["subjects"]
+        )
+        assert [] in [r["subjects"] for r in rows] or model is Measure
+    measures = api.get("/api/v1/measures/").json()["results"]
+    assert {m["amount"] for m in measures} >= {"12345.50", None}
+    assert {m["case"] for m in measures} >= {case.ref, None} and {m["clue"] for m in measures} >= {clue.ref, None}
+
+
 def _count_queries(api, path):
     with CaptureQueriesContext(connection) as ctx:
         response = api.get(path)
