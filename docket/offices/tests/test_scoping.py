@@ -4,8 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from docket import testing as t
-from docket.cases.models import Case, State
-from docket.clues.models import Clue
+from docket.cases.models import Case, Document, State
 from docket.officers.models import Officer, Role
 from docket.offices.models import Level, Office
 
@@ -24,6 +23,10 @@ def test_the_national_office_sees_what_the_path_filter_gives_and_no_more(tree, t
     assert set(Case.objects.visible_to(zj)) == {c for c in Case.objects.all() if c.office.path.startswith(tree.zj.path)}
 
 
+def _office(model):
+    return getattr(model, "jurisdiction_field", "office")
+
+
 def test_there_is_one_root_office(tree):
     with pytest.raises(IntegrityError), transaction.atomic():
         Office.objects.create(code="999999", name="另一个根", level=Level.NATIONAL, parent=None, path="/999999/")
@@ -37,9 +40,10 @@ def test_the_listed_jurisdiction_is_the_joined_one(tree, team):
     t.drive(t.Team(tree.xh), to=State.FILED)
     t.drive(t.Team(tree.nb), to=State.FILED)
     t.drive(t.Team(tree.gd), to=State.FILED)
-    # Cases read a province's and a city's jurisdiction by their ancestor columns, listed or not; clues keep no
-    # such columns, so they hold the listed reading to the joined one at every level.
-    for model in (Case, Clue):
+    # Cases (as clues and measures) read a province's and a city's jurisdiction by their ancestor columns, listed or
+    # not; a case's documents are seen through the case's office by the path, so they hold the listed reading
+    # to the joined one at every level.
+    for model in (Case, Document):
         for office in (tree.national, tree.zj, tree.hz, tree.xh, tree.nb, tree.gd):
             reader = t.officer(office, Role.INSPECTOR)
             listed = model.objects.visible_to(reader, listed=True)
@@ -47,7 +51,8 @@ def test_the_listed_jurisdiction_is_the_joined_one(tree, team):
             if office.parent_id is not None:
                 assert "offices_office" not in str(listed.query)
         reader = t.officer(tree.hz, Role.INSPECTOR)
-        assert {c.office for c in model.objects.visible_to(reader, listed=True)} == {tree.hz, tree.xh}, model
+        seen = model.objects.visible_to(reader, listed=True).values_list(_office(model), flat=True)
+        assert set(seen) == {tree.hz.pk, tree.xh.pk}, model
 
 
 def test_a_subtree_is_exactly_the_paths_that_start_with_the_office_s(tree, team):
@@ -61,13 +66,15 @@ def test_a_subtree_is_exactly_the_paths_that_start_with_the_office_s(tree, team)
     for office in offices:
         expected = {o.pk for o in offices if o.path.startswith(office.path)}
         assert set(Office.objects.filter(path__subtree=office.path).values_list("pk", flat=True)) == expected
-        # Cases by their ancestor columns at depths 1 and 2, clues by the path range at every depth.
-        for model in (Case, Clue):
+        # Cases by their ancestor columns at depths 1 and 2, their documents by the path range at every depth.
+        for model in (Case, Document):
             assert set(model.objects.within(office).values_list("pk", flat=True)) == set(
-                model.objects.filter(office__path__startswith=office.path).values_list("pk", flat=True)
+                model.objects.filter(**{f"{_office(model)}__path__startswith": office.path}).values_list(
+                    "pk", flat=True
+                )
             ), (model, office.code)
-    assert Clue.objects.within(tree.zj).exists()
-    assert "LIKE" not in str(Clue.objects.within(tree.zj).query)
+    assert Document.objects.within(tree.zj).exists()
+    assert "LIKE" not in str(Document.objects.within(tree.zj).query)
 
 
 def test_no_query_of_docket_names_a_subtree_by_path_prefix():
