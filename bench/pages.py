@@ -9,8 +9,8 @@ measure (unfiltered, and the fines of a year) and subject lists, and the search 
 client (the whole request: middleware with the session and second factor checks, the scoped querysets, the
 rendering; no network), warm, ``--repeat`` times (at least 200 for the figures the issue asks for), as four
 readers: a case officer of the busiest county office (one of its own investigators, so "my cases" is full), the heads
-of the busiest city and provincial offices and a national inspector. The case pages and searches go round different cases and
-terms. Beside the times, the database's share and the number of queries of each page.
+of the busiest city and provincial offices and a national inspector. The case pages and searches go round different
+cases and terms. Beside the times, the database's share and the number of queries of each page.
 """
 
 from __future__ import annotations

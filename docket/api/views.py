@@ -278,6 +278,16 @@ def _parties(through: type[Model], owner: str, ids: list[int]) -> dict[int, list
     return parties
 
 
+class ValueRowsMixin(generics.ListAPIView[Any]):
+    """A list whose queryset gives values, turned into its serializer's rows by ``rows`` (case_rows, …)."""
+
+    rows: Any
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.rows(page or []))
+
+
 def case_rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """CaseSerializer's rows, built from the values of a page: the same JSON (``test_api`` compares them), at a
     fraction of the cost of a model and a serializer per case and per party (most of a list's time otherwise)."""
@@ -302,20 +312,17 @@ def case_rows(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @extend_schema(responses={200: s.CaseSerializer(many=True), **problems(422)})
-class CaseList(KeptListMixin, ApiMixin, generics.ListAPIView[Case]):
+class CaseList(ValueRowsMixin, KeptListMixin, ApiMixin, generics.ListAPIView[Case]):
     """Cases of the jurisdiction, filtered as the workspace's list (the CaseFilterSet), newest first."""
 
     serializer_class = s.CaseSerializer
     filter_backends = [StrictFilters]
     filterset_class = CaseFilterSet
+    rows = staticmethod(case_rows)
 
     def get_queryset(self) -> Any:
         # Values, not models: a list row is a few columns of a case, not its forty (facts, drafts, service).
         return Case.objects.visible_to(self.request.user).values(*LIST_COLUMNS, office_code=F("office__code"))
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(case_rows(page or []))
 
 
 def _case_answer(case: Case, actor: Any, status: int = 200) -> Response:
@@ -381,20 +388,17 @@ def clue_rows(clues: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @extend_schema(responses={200: s.ClueSerializer(many=True), **problems(422)})
-class ClueList(KeptListMixin, ApiMixin, generics.ListAPIView[Clue]):
+class ClueList(ValueRowsMixin, KeptListMixin, ApiMixin, generics.ListAPIView[Clue]):
     """Clues of the jurisdiction, filtered by the ClueFilterSet, newest first."""
 
     serializer_class = s.ClueSerializer
     filter_backends = [StrictFilters]
     filterset_class = ClueFilterSet
+    rows = staticmethod(clue_rows)
 
     def get_queryset(self) -> Any:
         # Values, not models, as the cases' list (clue_rows).
         return Clue.objects.visible_to(self.request.user).values(*CLUE_COLUMNS, office_code=F("office__code"))
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(clue_rows(page or []))
 
 
 def _clue_answer(clue: Clue, actor: Any) -> Response:
@@ -472,22 +476,19 @@ def measure_rows(measures: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @extend_schema(responses={200: s.MeasureSerializer(many=True), **problems(422)})
-class MeasureList(KeptListMixin, ApiMixin, generics.ListAPIView[Measure]):
+class MeasureList(ValueRowsMixin, KeptListMixin, ApiMixin, generics.ListAPIView[Measure]):
     """Measures of the jurisdiction, filtered by the MeasureFilterSet, newest first."""
 
     serializer_class = s.MeasureSerializer
     filter_backends = [StrictFilters]
     filterset_class = MeasureFilterSet
+    rows = staticmethod(measure_rows)
 
     def get_queryset(self) -> Any:
         # Values, not models, as the cases' list (measure_rows).
         return Measure.objects.visible_to(self.request.user).values(
             *MEASURE_COLUMNS, office_code=F("office__code"), case_ref=F("case__ref"), clue_ref=F("clue__ref")
         )
-
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(measure_rows(page or []))
 
 
 def _measure_answer(measure: Measure, actor: Any) -> Response:

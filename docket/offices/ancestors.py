@@ -124,6 +124,19 @@ DROP STATISTICS IF EXISTS {self.statistics};
                     f"ALTER TABLE {self.table} ENABLE TRIGGER {self.trigger_update};"
                 )
 
+    # The same as migration steps (RunPython's (apps, schema_editor)), for each table's migration.
+    def install_step(self, apps: Any, schema_editor: Any) -> None:
+        self.install(schema_editor.connection)
+
+    def uninstall_step(self, apps: Any, schema_editor: Any) -> None:
+        self.uninstall(schema_editor.connection)
+
+    def fire_always_step(self, apps: Any, schema_editor: Any) -> None:
+        self.fire_always(schema_editor.connection)
+
+    def fire_as_usual_step(self, apps: Any, schema_editor: Any) -> None:
+        self.fire_as_usual(schema_editor.connection)
+
 
 def _sqlite_segment(path: str, depth: int) -> str:
     """SQLite has no split_part: the code at ``depth`` of ``path`` by substr and instr ('' when there is none)."""

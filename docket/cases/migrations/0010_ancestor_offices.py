@@ -4,17 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def install(apps, schema_editor):
-    from docket.offices.ancestors import CASES
-
-    CASES.install(schema_editor.connection)
-
-
-def uninstall(apps, schema_editor):
-    from docket.offices.ancestors import CASES
-
-    CASES.uninstall(schema_editor.connection)
+from docket.offices.ancestors import CASES
 
 
 class Migration(migrations.Migration):
@@ -41,7 +31,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='offices.office', verbose_name='office at depth 2'),
         ),
         # The triggers, and every existing case's ancestors set, before the indexes are built.
-        migrations.RunPython(install, uninstall),
+        migrations.RunPython(CASES.install_step, CASES.uninstall_step),
         migrations.AddIndex(
             model_name='case',
             index=models.Index(fields=['ancestor_1', '-id'], name='case_ancestor_1_order'),

@@ -1,16 +1,6 @@
 from django.db import migrations
 
-
-def fire_always(apps, schema_editor):
-    from docket.offices.ancestors import CASES
-
-    CASES.fire_always(schema_editor.connection)
-
-
-def fire_as_usual(apps, schema_editor):
-    from docket.offices.ancestors import CASES
-
-    CASES.fire_as_usual(schema_editor.connection)
+from docket.offices.ancestors import CASES
 
 
 class Migration(migrations.Migration):
@@ -21,5 +11,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(fire_always, fire_as_usual),
+        migrations.RunPython(CASES.fire_always_step, CASES.fire_as_usual_step),
     ]

@@ -4,17 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-def install(apps, schema_editor):
-    from docket.offices.ancestors import MEASURES
-
-    MEASURES.install(schema_editor.connection)
-
-
-def uninstall(apps, schema_editor):
-    from docket.offices.ancestors import MEASURES
-
-    MEASURES.uninstall(schema_editor.connection)
+from docket.offices.ancestors import MEASURES
 
 
 class Migration(migrations.Migration):
@@ -41,7 +31,7 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='offices.office', verbose_name='office at depth 2'),
         ),
         # The triggers, and every existing row's ancestors set, before the indexes are built.
-        migrations.RunPython(install, uninstall),
+        migrations.RunPython(MEASURES.install_step, MEASURES.uninstall_step),
         migrations.AddIndex(
             model_name='measure',
             index=models.Index(fields=['ancestor_1', '-id'], include=('type', 'taken_on'), name='measure_ancestor_1_order'),
