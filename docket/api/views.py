@@ -364,7 +364,7 @@ def _clues(actor: Any) -> ScopedQuerySet[Clue]:
 
 
 # ClueSerializer's fields but the office and the subjects, read as values.
-CLUE_COLUMNS = ("id", "ref", "source", "received_on", "summary", "status", "due_on", "outcome_on")
+CLUE_COLUMNS = tuple(f for f in s.ClueSerializer.Meta.fields if f not in {"office", "subjects"})
 
 
 def clue_rows(clues: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -433,19 +433,7 @@ def _measures(actor: Any) -> ScopedQuerySet[Measure]:
 
 
 # MeasureSerializer's fields but the office, the case, the clue and the subjects, read as values.
-MEASURE_COLUMNS = (
-    "id",
-    "type",
-    "taken_on",
-    "amount",
-    "quantity",
-    "due_on",
-    "starts_on",
-    "ends_on",
-    "confirmed_on",
-    "verified_on",
-    "verification",
-)
+MEASURE_COLUMNS = tuple(f for f in s.MeasureSerializer.Meta.fields if f not in {"office", "case", "clue", "subjects"})
 # The amount as the serializer writes it (a string of two decimals, or null): its own field, made once.
 _AMOUNT = s.MeasureSerializer().fields["amount"]
 
