@@ -63,12 +63,12 @@ CREATE STATISTICS IF NOT EXISTS {self.statistics} (dependencies)
     ON office_id, ancestor_1_id, ancestor_2_id FROM {self.table};
 """  # noqa: S608 - fixed names
 
-    def postgres_always(self) -> str:
+    def postgres_always(self, *, always: bool = True) -> str:
         # A bulk load as a superuser turns the foreign keys' triggers off (session_replication_role = replica,
         # docket.demo.scale), and with them every ordinary trigger: these must fire all the same.
-        return (
-            f"ALTER TABLE {self.table} ENABLE ALWAYS TRIGGER {self.trigger_insert};\n"
-            f"ALTER TABLE {self.table} ENABLE ALWAYS TRIGGER {self.trigger_update};\n"
+        mode = "ENABLE ALWAYS" if always else "ENABLE"
+        return "".join(
+            f"ALTER TABLE {self.table} {mode} TRIGGER {t};\n" for t in (self.trigger_insert, self.trigger_update)
         )
 
     def postgres_uninstall(self) -> str:
@@ -110,19 +110,14 @@ DROP STATISTICS IF EXISTS {self.statistics};
     def fire_always(self, connection: Any) -> None:
         """For triggers installed before they fired always: so they do, and the rows a bulk load wrote while
         they did not get their ancestors (the root's own rows have none and are written again as they are)."""
-        if connection.vendor != "postgresql":
-            return
-        with connection.cursor() as cursor:
-            cursor.execute(self.postgres_always())
-            cursor.execute(f"UPDATE {self.table} SET office_id = office_id WHERE ancestor_1_id IS NULL")  # noqa: S608
+        _execute(
+            connection,
+            self.postgres_always() + f"UPDATE {self.table} SET office_id = office_id WHERE ancestor_1_id IS NULL;",  # noqa: S608
+            [],
+        )
 
     def fire_as_usual(self, connection: Any) -> None:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"ALTER TABLE {self.table} ENABLE TRIGGER {self.trigger_insert}; "
-                    f"ALTER TABLE {self.table} ENABLE TRIGGER {self.trigger_update};"
-                )
+        _execute(connection, self.postgres_always(always=False), [])
 
     # The same as migration steps (RunPython's (apps, schema_editor)), for each table's migration.
     def install_step(self, apps: Any, schema_editor: Any) -> None:
