@@ -167,6 +167,79 @@ def test_lists_filter_exactly_as_the_filterset(tree, team):
     assert body["errors"][0]["field"] == "filed_from"
 
 
+def test_the_clue_and_measure_lists_filter_exactly_as_their_filtersets(tree, team):
+    """The clue and measure lists read values (views.clue_rows, measure_rows) through their FilterSets: the same
+    rows as the FilterSet over the reader's jurisdiction, for field and method filters, and 422 for bad input."""
+    from docket.clues.filtersets import ClueFilterSet
+    from docket.clues.models import Clue, Source
+    from docket.clues.services import clue_register
+    from docket.measures import services as ms
+    from docket.measures.filtersets import MeasureFilterSet
+
+    firm, site = t.organisation(name="甲公司"), t.website("filters.cn")
+    for office, on, subjects, source in (
+        (tree.hz, dt.date(2024, 3, 4), [firm], Source.PUBLIC_REPORT),
+        (tree.xh, dt.date(2024, 9, 2), [site], Source.INSPECTION),
+        (tree.nb, dt.date(2024, 9, 3), [firm, site], Source.PUBLIC_REPORT),  # a sibling city: never in the list
+    ):
+        team_there = t.Team(office)
+        clue_register(
+            actor=team_there.a, source=source, received_on=on, summary="举报某平台", subjects=subjects, now=t.NOW
+        )
+        ms.measure_record(
+            actor=team_there.a,
+            type="rectification_order",
+            taken_on=on,
+            subjects=subjects,
+            due_on=on + dt.timedelta(days=30),
+            details={"requirements": "整改"},
+            now=t.NOW,
+        )
+    api = api_as(team.head)
+    checks = (
+        (
+            "/api/v1/clues/",
+            ClueFilterSet,
+            Clue,
+            [
+                {},
+                {"source": "inspection"},
+                {"subject": str(firm.pk)},
+                {"received_from": "2024-06-01"},
+                {"q": "平台", "office": tree.xh.code},
+                {"status": "open,filed"},
+            ],
+            [({"received_from": "not a date"}, "received_from"), ({"subject": "one"}, "subject")],
+        ),
+        (
+            "/api/v1/measures/",
+            MeasureFilterSet,
+            Measure,
+            [
+                {},
+                {"year": "2024", "month": "9"},
+                {"kind": "website"},
+                {"type": "rectification_order,fine"},
+                {"office": tree.hz.code, "below": "false"},
+                {"taken_to": "2024-06-30"},
+            ],
+            [({"taken_from": "not a date"}, "taken_from"), ({"month": "13"}, "month")],
+        ),
+    )
+    for path, filterset, model, good, bad in checks:
+        sizes = set()
+        for params in good:
+            expected = filterset(params, queryset=model.objects.visible_to(team.head)).qs
+            got = api.get(path, {**params, "page_size": 100}).json()["results"]
+            assert sorted(r["id"] for r in got) == sorted(expected.values_list("id", flat=True)), (path, params)
+            assert not {r["office"] for r in got} - {tree.hz.code, tree.xh.code}, (path, params)
+            sizes.add(len(got))
+        assert len(sizes) > 1, path  # the filters narrowed something: the comparison is not of empty lists only
+        for params, field in bad:
+            body = _problem(api.get(path, params), 422)
+            assert body["errors"][0]["field"] == field, (path, params)
+
+
 def test_cursor_pages_newest_first(tree, team):
     cases = [t.drive(team, to=State.FILED) for _ in range(3)]
     api = api_as(team.head)
@@ -258,6 +331,9 @@ def test_the_clue_and_measure_list_rows_are_the_serializers_own(tree, team):
         created_at=timezone.now(),
     )
     fine.subjects.add(person)  # a person fined: the identifier masked in the list as on the page
+    Measure.objects.create(  # aimed at no one: an empty list of subjects
+        office=team.office, type="warning", taken_on=dt.date(2024, 6, 7), authority="", created_at=timezone.now()
+    )
     api = api_as(team.head)
     for path, model, serializer, related in (
         ("/api/v1/clues/", Clue, ClueSerializer, ("office",)),
@@ -274,7 +350,7 @@ def test_the_clue_and_measure_list_rows_are_the_serializers_own(tree, team):
         assert any(
             p["identifier"] == person.display_identifier != person.identifier for r in rows for p in r["subjects"]
         )
-        assert [] in [r["subjects"] for r in rows] or model is Measure
+        assert [] in [r["subjects"] for r in rows], model
     measures = api.get("/api/v1/measures/").json()["results"]
     assert {m["amount"] for m in measures} >= {"12345.50", None}
     assert {m["case"] for m in measures} >= {case.ref, None} and {m["clue"] for m in measures} >= {clue.ref, None}
