@@ -281,6 +281,9 @@ def profile(plan: dict[str, Any], batches: int) -> None:
 
         return run
 
+    # As gunicorn serves it: docket.wsgi moves what start-up made out of the garbage collector's sight.
+    import docket.wsgi  # noqa: F401
+
     connection.ensure_connection()
     connection.execute_wrappers.append(timed)
     connection._commit = clocked("COMMIT", connection._commit)  # type: ignore[method-assign]

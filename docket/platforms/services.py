@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
@@ -164,9 +164,11 @@ def platform_deactivate(*, actor: Actor, officer: Officer, now: dt.datetime) -> 
 # --- reports on orders ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ReportItem:
-    """One item of a platform's report, as the service takes it (a JSON object of the API is turned into one)."""
+class ReportItem(NamedTuple):
+    """One item of a platform's report, as the service takes it (a JSON object of the API is turned into one).
+
+    A named tuple rather than a frozen dataclass: a batch makes a thousand of them, and a frozen dataclass's
+    ``__init__`` (2.3 µs) cost four times a tuple's (0.6 µs made by position)."""
 
     item_id: str
     target: str
@@ -289,7 +291,7 @@ def _parse_all(items: Sequence[object], errors: list[FieldError]) -> list[Report
                     and len(reason) <= REASON_MAX
                     and (reason or outcome != Outcome.REFUSED)
                 ):
-                    append(ReportItem(item_id=item_id, target=target, outcome=outcome, on=day, reason=reason))
+                    append(ReportItem(item_id, target, outcome, day, reason))
                     continue
         append(_parse(i, raw, errors))
     return parsed
@@ -310,8 +312,7 @@ def _platform_turn(platform_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [PLATFORM_TURN, platform_id % 2**31])
 
 
-@dataclass(frozen=True, slots=True)
-class _Target:
+class _Target(NamedTuple):
     pk: int
     subject_id: int
     status: str
@@ -322,9 +323,11 @@ def _targets(measure: Measure, names: set[str]) -> tuple[dict[str, _Target], set
     """The order's targets named in the batch (by identifier, or ``kind:identifier``), and the names that are
     ambiguous (two targets of the order share the identifier)."""
     lookup = set(names)
+    # Read once: a Choices' values are a new list at each reading.
+    kinds = set(Kind.values)
     for name in names:
         kind, sep, ident = name.partition(":")
-        if sep and kind in Kind.values:
+        if sep and kind in kinds:
             lookup.add(ident)
     match, params = _among("s.identifier", sorted(lookup))
     with connection.cursor() as cursor:
@@ -362,10 +365,14 @@ _ARRAY_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"'})
 def _pg_array(values: list[str]) -> str:
     """The text of an array literal of ``values``, passed as one string parameter: the driver's client-side
     binding would otherwise quote each of a thousand elements on its own, which costs more than the query."""
-    joined = '","'.join(values)
-    if "\\" in joined or '"' in joined:
-        joined = '","'.join([v.translate(_ARRAY_ESCAPES) for v in values])
-    return '{"' + joined + '"}' if values else "{}"
+    if not values:
+        return "{}"
+    # Looked for in the values joined by a separator without a quote: the literal's own separator has one, so
+    # looking in the literal escaped every array (0.56 ms for an array of a thousand ids; 0.03 ms as it is now).
+    probe = ",".join(values)
+    if "\\" in probe or '"' in probe:
+        values = [v.translate(_ARRAY_ESCAPES) for v in values]
+    return '{"' + '","'.join(values) + '"}'
 
 
 def _stored(platform_id: int, item_ids: list[str]) -> dict[str, tuple[Any, ...]]:
@@ -446,9 +453,13 @@ def _store(rows: list[tuple[Any, ...]]) -> None:
             written = texts[value] = value.isoformat()
         return written
 
+    # Escaped only when an id or a reason of the batch holds one of COPY's special characters (rare): translated
+    # one by one, the two thousand strings of every batch cost a quarter of the text's making.
+    probe = "".join([r[3] + r[5] for r in rows])
+    if "\\" in probe or "\t" in probe or "\n" in probe or "\r" in probe:
+        rows = [(p, m, s, i.translate(esc), o, r.translate(esc), on, at, mo) for p, m, s, i, o, r, on, at, mo in rows]
     lines = [
-        f"{p}\t{m}\t{s}\t{i.translate(esc)}\t{o}\t{r.translate(esc)}\t{text(on)}\t{text(at)}\t{text(mo)}\n"
-        for p, m, s, i, o, r, on, at, mo in rows
+        f"{p}\t{m}\t{s}\t{i}\t{o}\t{r}\t{text(on)}\t{text(at)}\t{text(mo)}\n" for p, m, s, i, o, r, on, at, mo in rows
     ]
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in REPORTED_COLUMNS)

@@ -12,7 +12,7 @@ import pytest
 from docket import testing as t
 from docket.core.errors import InvalidInput
 from docket.platforms.models import ReportedItem
-from docket.platforms.services import ReportItem, _parse, _parse_all, order_items_report
+from docket.platforms.services import ReportItem, _parse, _parse_all, _pg_array, order_items_report
 from docket.platforms.tests.conftest import accounts, client_of, order
 
 ITEMS = [
@@ -71,6 +71,28 @@ def test_awkward_item_ids_and_reasons_are_stored_as_sent_and_recognised_again(te
     assert stored == {ident: f"why {ident}" for ident in AWKWARD}
     again = order_items_report(actor=client, measure=o, items=items, now=t.NOW)
     assert again.stored == 0 and again.already_stored == list(range(len(AWKWARD)))
+
+
+@pytest.mark.parametrize("where", ["item_id", "reason"])
+def test_one_awkward_character_among_plain_items_is_stored_as_sent(team, weibo, where):
+    # The escaping is skipped for a batch without such characters: one of them, in either field of one item among
+    # plain ones, must still be escaped (each character in its own batch).
+    for n, awkward in enumerate(['"', "\\", "\t", "\n", "\r"]):
+        o = order(team, weibo, accounts(f"w{n}x", 3))
+        items = [
+            {"item_id": f"{n}-{i}", "target": f"w{n}x{i}", "outcome": "refused", "reason": "plain", "on": "2024-12-04"}
+            for i in range(3)
+        ]
+        items[1][where] = f"{items[1][where]}{awkward}end"
+        order_items_report(actor=client_of(weibo), measure=o, items=items, now=t.NOW)
+        stored = set(ReportedItem.objects.filter(measure=o).values_list("item_id", "reason"))
+        assert stored == {(i["item_id"], i["reason"]) for i in items}
+
+
+def test_an_array_literal_escapes_quotes_and_backslashes_only_when_there_are_some():
+    assert _pg_array([]) == "{}"
+    assert _pg_array(["a", "b c", "NULL", "中"]) == '{"a","b c","NULL","中"}'
+    assert _pg_array(['q"a', "b\\c", "d"]) == '{"q\\"a","b\\\\c","d"}'
 
 
 def test_a_stored_id_among_new_items_is_named_by_its_position(team, weibo):
