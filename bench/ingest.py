@@ -16,6 +16,13 @@ indexes and foreign keys, by ``--clients`` connections at once), and the ratio; 
 ``--profile N`` instead sends N batches through Django's test client in this process, with no server, and prints
 where one batch's time goes: every statement's time, the COPY, the commit, and the CPU time of this process and
 of its PostgreSQL backend.
+
+``--instructions N`` counts instead the instructions Docket's process executes for a batch, under valgrind's
+callgrind (Debian's ``valgrind``): a fresh load, a process that sends one batch, and another load and process
+that send 1 + N, through Django's test client as served (``docket.wsgi``); the difference divided by N. A count
+does not move with the machine's load or its neighbours, as times do on a shared machine (about ±15 % from run
+to run here), so it tells whether a change to the Python side of the path saved anything; the database's share
+is not in it (its backend is another process: ``--profile`` prints its CPU time).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -329,6 +337,63 @@ def profile(plan: dict[str, Any], batches: int) -> None:
             print(f"  {seconds / n * 1000:7.2f} ms  {count / n:4.0f}x  {key}")
 
 
+def instructions(batches: int) -> None:
+    """Instructions of Docket's process per batch (see the module's docstring)."""
+    import pickle
+    import tempfile
+
+    from common import fresh_database
+    from django.db import connection
+
+    if shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
+    counts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (1, 1 + batches):
+            connection.close()
+            fresh_database()
+            plan = build(1, 1, n, BATCH)[0]
+            connection.close()
+            plan_file, out = Path(tmp) / f"plan{n}", Path(tmp) / f"callgrind{n}"
+            plan_file.write_bytes(pickle.dumps(plan))
+            started = time.perf_counter()
+            subprocess.run(  # noqa: S603 - valgrind on this script, fixed arguments
+                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable, __file__]
+                + ["--send", str(plan_file)],
+                check=True,
+                capture_output=True,
+            )
+            total = next(int(line.split()[1]) for line in out.read_text().splitlines() if line.startswith("totals:"))
+            took = time.perf_counter() - started
+            print(f"{n} batch(es) sent under callgrind in {took:.0f} s: {total:,} instructions")
+            counts.append(total)
+    print(f"Docket's process: {(counts[1] - counts[0]) / batches / 1e6:.1f} M instructions per batch of 1,000 items")
+
+
+def send_all(plan_file: str) -> None:
+    """The child of ``--instructions``: every batch of the plan, as served."""
+    import pickle
+
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    import docket.wsgi  # noqa: F401 - start-up as gunicorn's
+
+    plan = pickle.loads(Path(plan_file).read_bytes())  # noqa: S301 - written by this script a moment ago
+    client = Client()
+    for order_id, body in plan["bodies"]:
+        answer = client.post(
+            f"/api/v1/orders/{order_id}/reports/",
+            data=body,
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {plan['secret']}",
+        )
+        if answer.status_code not in (200, 201):
+            raise SystemExit(f"{answer.status_code}: {answer.content[:300]!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=4)
@@ -337,13 +402,24 @@ def main() -> None:
     parser.add_argument("--platforms", type=int, default=1)
     parser.add_argument("--order-size", type=int, default=1000, help="accounts per order")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="profile N batches in-process instead")
+    parser.add_argument(
+        "--instructions", type=int, default=0, metavar="N", help="count the instructions of N batches (callgrind)"
+    )
+    parser.add_argument("--send", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.profile:
-        args.clients, args.batches = 1, args.profile + 1
+    if args.send or args.instructions or args.profile:
         os.environ["DOCKET_ALLOWED_HOSTS"] += ",testserver"
         os.environ.setdefault("DOCKET_DEBUG", "0")
+    if args.send:
+        send_all(args.send)
+        return
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set DATABASE_URL to a PostgreSQL database the bench may drop and create")
+    if args.instructions:
+        instructions(args.instructions)
+        return
+    if args.profile:
+        args.clients, args.batches = 1, args.profile + 1
     from common import fresh_database
 
     fresh_database()
